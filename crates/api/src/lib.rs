@@ -1,0 +1,1 @@
+//! Conclave's HTTP API and admin commands.

@@ -1,0 +1,3 @@
+//! The `conclave` binary: API server and admin CLI.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Conclave's PostgreSQL data layer.
+
+pub mod schema;

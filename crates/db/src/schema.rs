@@ -1,0 +1,1 @@
+// @generated placeholder; run `cargo xtask db-schema`.

@@ -1,0 +1,15 @@
+//! Conclave's pure business rules.
+//!
+//! This crate performs no I/O: it knows nothing of databases, HTTP or async
+//! runtimes, so other services can link it and every rule can be tested in
+//! isolation. Each module holds the rules of one area.
+
+pub mod enum_str;
+pub mod ids;
+pub mod invite;
+pub mod job;
+pub mod exception;
+pub mod streaming;
+pub mod tariff;
+
+pub use enum_str::UnknownVariant;
