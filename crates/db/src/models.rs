@@ -1,0 +1,2 @@
+//! One module per table.
+pub mod tenant;

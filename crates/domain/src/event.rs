@@ -1,0 +1,1 @@
+//! Event shapes and validation.

@@ -1,0 +1,1 @@
+//! Instances of recurring events and their ids.

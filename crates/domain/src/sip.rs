@@ -1,0 +1,1 @@
+//! SIP dial-in ids and passwords.

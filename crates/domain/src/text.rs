@@ -1,0 +1,1 @@
+//! Length-limited titles and descriptions.

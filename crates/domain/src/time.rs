@@ -1,0 +1,1 @@
+//! Time zones and time values: DateTimeTz and IANA zone handling.
