@@ -1,0 +1,1 @@
+//! `casbin_rule` model (in progress).

@@ -1,0 +1,1 @@
+//! `event` model (in progress).

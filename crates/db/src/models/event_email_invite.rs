@@ -1,0 +1,1 @@
+//! `event_email_invite` model (in progress).

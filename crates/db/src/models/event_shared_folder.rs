@@ -1,0 +1,1 @@
+//! `event_shared_folder` model (in progress).

@@ -1,0 +1,1 @@
+//! `event_training_report` model (in progress).

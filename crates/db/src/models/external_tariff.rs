@@ -1,0 +1,1 @@
+//! `external_tariff` model (in progress).

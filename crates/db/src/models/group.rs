@@ -1,0 +1,1 @@
+//! `group` model (in progress).

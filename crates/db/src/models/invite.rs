@@ -1,0 +1,1 @@
+//! `invite` model (in progress).

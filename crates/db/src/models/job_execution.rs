@@ -1,0 +1,1 @@
+//! `job_execution` model (in progress).

@@ -1,0 +1,1 @@
+//! `job_execution_log` model (in progress).

@@ -1,0 +1,1 @@
+//! `module_resource` model (in progress).

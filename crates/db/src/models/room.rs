@@ -1,0 +1,1 @@
+//! `room` model (in progress).

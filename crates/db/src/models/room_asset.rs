@@ -1,0 +1,1 @@
+//! `room_asset` model (in progress).

@@ -1,0 +1,1 @@
+//! `room_streaming_target` model (in progress).

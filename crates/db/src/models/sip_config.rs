@@ -1,0 +1,1 @@
+//! `sip_config` model (in progress).

@@ -1,0 +1,1 @@
+//! `tariff` model (in progress).

@@ -1,0 +1,1 @@
+//! `user` model (in progress).

@@ -1,0 +1,1 @@
+//! `user_group` model (in progress).
