@@ -1,0 +1,11 @@
+DROP TABLE event_training_participation_report_parameter_sets;
+DROP TABLE event_shared_folders;
+DROP TABLE event_favorites;
+DROP TABLE event_email_invites;
+DROP TYPE email_invite_role;
+DROP TABLE event_invites;
+DROP TYPE invite_role;
+DROP TYPE event_invite_status;
+DROP TABLE event_exceptions;
+DROP TYPE event_exception_kind;
+DROP TABLE events;

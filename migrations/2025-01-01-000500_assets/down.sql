@@ -1,0 +1,2 @@
+DROP TABLE room_assets;
+DROP TABLE assets;
