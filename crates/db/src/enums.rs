@@ -12,9 +12,35 @@ pub use conclave_domain::tariff::TariffStatus;
 
 use crate::schema::sql_types;
 
-/// Implements text-label `ToSql`/`FromSql` for a domain enum and its SQL type.
+/// Implements text-label `ToSql`/`FromSql` for a domain enum and its SQL type,
+/// and declares the local bind wrapper for it.
+///
+/// Diesel's blanket `AsExpression` impl makes a direct impl for a foreign enum
+/// incoherent, so values are bound through a local newtype that derives
+/// `AsExpression`: write `SqlTariffStatus(status)` in filters and put
+/// `#[diesel(serialize_as = SqlTariffStatus)]` on insert and changeset fields.
 macro_rules! pg_enum {
-    ($($rust:ty => $sql:ty),+ $(,)?) => {$(
+    ($($rust:ident => $sql:ty, $wrapper:ident);+ $(;)?) => {$(
+        #[doc = concat!("Binds a [`", stringify!($rust), "`] as a query parameter.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::expression::AsExpression)]
+        #[diesel(sql_type = $sql)]
+        pub struct $wrapper(pub $rust);
+
+        impl From<$rust> for $wrapper {
+            fn from(value: $rust) -> Self {
+                Self(value)
+            }
+        }
+
+        impl diesel::serialize::ToSql<$sql, diesel::pg::Pg> for $wrapper {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                diesel::serialize::ToSql::<$sql, diesel::pg::Pg>::to_sql(&self.0, out)
+            }
+        }
+
         impl diesel::serialize::ToSql<$sql, diesel::pg::Pg> for $rust {
             fn to_sql<'b>(
                 &'b self,
@@ -32,17 +58,27 @@ macro_rules! pg_enum {
                 Ok(text.parse::<$rust>()?)
             }
         }
+
+        // What `#[derive(FromSqlRow)]` would generate; needed so row structs
+        // can hold the domain enum directly (allowed: the SQL type is local).
+        impl diesel::deserialize::Queryable<$sql, diesel::pg::Pg> for $rust {
+            type Row = Self;
+
+            fn build(row: Self) -> diesel::deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
     )+};
 }
 
 pg_enum! {
-    EmailInviteRole => sql_types::EmailInviteRole,
-    EventExceptionKind => sql_types::EventExceptionKind,
-    EventInviteStatus => sql_types::EventInviteStatus,
-    InviteRole => sql_types::InviteRole,
-    JobStatus => sql_types::JobStatus,
-    JobType => sql_types::JobType,
-    LogLevel => sql_types::LogLevel,
-    StreamingKind => sql_types::StreamingKind,
-    TariffStatus => sql_types::TariffStatus,
+    EmailInviteRole => sql_types::EmailInviteRole, SqlEmailInviteRole;
+    EventExceptionKind => sql_types::EventExceptionKind, SqlEventExceptionKind;
+    EventInviteStatus => sql_types::EventInviteStatus, SqlEventInviteStatus;
+    InviteRole => sql_types::InviteRole, SqlInviteRole;
+    JobStatus => sql_types::JobStatus, SqlJobStatus;
+    JobType => sql_types::JobType, SqlJobType;
+    LogLevel => sql_types::LogLevel, SqlLogLevel;
+    StreamingKind => sql_types::StreamingKind, SqlStreamingKind;
+    TariffStatus => sql_types::TariffStatus, SqlTariffStatus;
 }

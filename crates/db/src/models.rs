@@ -25,3 +25,26 @@ pub mod tariff;
 pub mod tenant;
 pub mod user;
 pub mod user_group;
+
+/// Turns an affected-row count of a statement on one primary key into
+/// `Ok(())` or [`DbError::NotFound`](crate::DbError::NotFound).
+pub(crate) fn expect_one(affected: usize) -> crate::Result<()> {
+    if affected == 0 {
+        Err(crate::DbError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Escapes `%`, `_` and `\` so that `text` matches literally inside a LIKE
+/// pattern (PostgreSQL's default escape character is the backslash).
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}

@@ -9,6 +9,9 @@ use uuid::Uuid;
 use crate::schema::tenants;
 use crate::{DbConnection, Result};
 
+/// The `oidc_tenant_id` of the tenant seeded by the migrations (schema.md §8).
+pub const DEFAULT_OIDC_TENANT_ID: &str = "OpenTalkDefaultTenant";
+
 /// A row of `tenants`.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = tenants, check_for_backend(diesel::pg::Pg))]
@@ -40,6 +43,63 @@ impl Tenant {
             .select(Tenant::as_select())
             .get_result(conn)
             .await?)
+    }
+
+    /// Looks a tenant up by the identity provider's tenant id.
+    pub async fn find_by_oidc_tenant_id(
+        conn: &mut DbConnection,
+        oidc_tenant_id: &str,
+    ) -> Result<Option<Tenant>> {
+        Ok(tenants::table
+            .filter(tenants::oidc_tenant_id.eq(oidc_tenant_id))
+            .select(Tenant::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    }
+
+    /// Returns the tenant with this identity-provider id, creating it if it is
+    /// missing (login creates tenants on demand, rules.md §20.3).
+    ///
+    /// `ON CONFLICT DO NOTHING` followed by a read keeps two concurrent logins
+    /// of a new tenant from failing on the unique key.
+    pub async fn get_or_create_by_oidc_tenant_id(
+        conn: &mut DbConnection,
+        oidc_tenant_id: &str,
+    ) -> Result<Tenant> {
+        let inserted = diesel::insert_into(tenants::table)
+            .values(tenants::oidc_tenant_id.eq(oidc_tenant_id))
+            .on_conflict(tenants::oidc_tenant_id)
+            .do_nothing()
+            .returning(Tenant::as_select())
+            .get_result(conn)
+            .await
+            .optional()?;
+        match inserted {
+            Some(tenant) => Ok(tenant),
+            None => Ok(tenants::table
+                .filter(tenants::oidc_tenant_id.eq(oidc_tenant_id))
+                .select(Tenant::as_select())
+                .first(conn)
+                .await?),
+        }
+    }
+
+    /// Every tenant, oldest first.
+    pub async fn list_all(conn: &mut DbConnection) -> Result<Vec<Tenant>> {
+        Ok(tenants::table
+            .order((tenants::created_at, tenants::id))
+            .select(Tenant::as_select())
+            .load(conn)
+            .await?)
+    }
+
+    /// Deletes the tenant; refused with `ForeignKeyViolation` while rows refer to it.
+    pub async fn delete(conn: &mut DbConnection, id: TenantId) -> Result<()> {
+        let deleted = diesel::delete(tenants::table.find(Uuid::from(id)))
+            .execute(conn)
+            .await?;
+        crate::models::expect_one(deleted)
     }
 }
 
