@@ -1,1 +1,18 @@
 //! Conclave's HTTP API and admin commands.
+//!
+//! Handlers talk directly to `conclave-db` and `conclave-domain`; there is no
+//! service layer in between (style.md).
+
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod pagination;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use error::ApiError;
+pub use state::AppState;

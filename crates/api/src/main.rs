@@ -1,3 +1,47 @@
 //! The `conclave` binary: API server and admin CLI.
 
-fn main() {}
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use conclave_api::{Settings, server, telemetry};
+
+/// Conclave: a control plane for self-hosted video conferencing.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file (TOML). `CONCLAVE__SECTION__KEY` variables override it.
+    #[arg(short, long, env = "CONCLAVE_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(&settings.logging);
+    match cli.command {
+        Command::Serve => {
+            let state = server::build_state(settings).await?;
+            let running = server::start(state).await?;
+            running.wait().await?;
+        }
+        Command::Migrate => {
+            let applied = conclave_db::migrate(&settings.database.url).await?;
+            println!("applied {} migration(s)", applied.len());
+            for version in applied {
+                println!("  {version}");
+            }
+        }
+    }
+    Ok(())
+}

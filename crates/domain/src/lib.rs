@@ -5,6 +5,7 @@
 //! isolation. Each module holds the rules of one area.
 
 pub mod access;
+pub mod cursor;
 pub mod email;
 pub mod enum_str;
 pub mod event;

@@ -1,0 +1,113 @@
+//! Building and running the HTTP server.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::{Service, ServerHandle};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::config::Settings;
+use crate::error::extractors;
+use crate::state::AppState;
+
+/// A running server: its bound address and a handle to stop it.
+pub struct RunningServer {
+    /// The address it listens on (useful with port 0).
+    pub addr: SocketAddr,
+    handle: ServerHandle,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops gracefully, finishing in-flight requests, and waits for the end.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server ends (for example on Ctrl-C).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Builds the state from settings: pool, and optional migrations.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    if settings.database.migrate_on_start {
+        conclave_db::migrate(&settings.database.url).await?;
+    }
+    let pool_config = conclave_db::PoolConfig {
+        max_size: settings.database.max_connections,
+        wait_timeout: Duration::from_secs(settings.database.pool_timeout_secs),
+        ..conclave_db::PoolConfig::default()
+    };
+    let pool = conclave_db::build_pool(&settings.database.url, &pool_config)?;
+    Ok(AppState { settings: Arc::new(settings), pool })
+}
+
+/// Starts serving on the configured address and returns at once.
+pub async fn start(state: AppState) -> anyhow::Result<RunningServer> {
+    let http = state.settings.http.clone();
+    let listener = TcpListener::bind((http.addr, http.port))?;
+    let addr = listener.local_addr()?;
+    let metrics = crate::metrics::build(state.pool.clone())?;
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        let settings = data.settings.clone();
+        App::new()
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(settings.http.json_body_limit)
+                    .error_handler(extractors::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(extractors::query_error))
+            .app_data(web::PathConfig::default().error_handler(extractors::path_error))
+            .wrap(metrics.clone())
+            .wrap(cors(&settings.http.cors_allowed_origins))
+            .wrap(TracingLogger::default())
+            .wrap_fn(|req, srv| {
+                // tracing-actix-web assigns the id; echo it on every response.
+                let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+                    }
+                    Ok(res)
+                }
+            })
+            .configure(crate::routes::configure)
+    })
+    .listen(listener)?
+    .shutdown_timeout(http.shutdown_timeout_secs);
+    if http.workers > 0 {
+        server = server.workers(http.workers);
+    }
+    let server = server.run();
+    let handle = server.handle();
+    let task = tokio::spawn(server);
+    tracing::info!(%addr, "conclave listening");
+    Ok(RunningServer { addr, handle, task })
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::AUTHORIZATION,
+        ])
+        .expose_headers(["link", "x-request-id"]);
+    if origins.is_empty() {
+        // Upstream answers any origin.
+        cors.send_wildcard().allow_any_origin()
+    } else {
+        origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
+    }
+}
