@@ -1,1 +1,229 @@
-//! `casbin_rule` model (in progress).
+//! `casbin_rule`: authorization policy rows (schema.md §10).
+//!
+//! `ptype = 'p'` rows are permissions (`v0` subject, `v1` resource, `v2`
+//! actions); `ptype = 'g'` rows are memberships (`v0` member, `v1` role or
+//! group). Unused columns hold the empty string.
+
+use conclave_domain::ids::CasbinRuleId;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+
+use crate::models::escape_like;
+use crate::schema::casbin_rule;
+use crate::{DbConnection, DbError, Result};
+
+/// Rows per INSERT: 2000 rows × 7 parameters stays far below PostgreSQL's
+/// 65535 bind-parameter limit.
+pub const INSERT_CHUNK: usize = 2000;
+
+/// A row of `casbin_rule`.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = casbin_rule, check_for_backend(diesel::pg::Pg))]
+pub struct CasbinRule {
+    /// Serial primary key.
+    #[diesel(deserialize_as = i32)]
+    pub id: CasbinRuleId,
+    /// `p` or `g`.
+    pub ptype: String,
+    /// Subject or member.
+    pub v0: String,
+    /// Resource, role or group.
+    pub v1: String,
+    /// Actions.
+    pub v2: String,
+    /// Unused (empty).
+    pub v3: String,
+    /// Unused (empty).
+    pub v4: String,
+    /// Unused (empty).
+    pub v5: String,
+}
+
+impl CasbinRule {
+    /// The values `v0..v5` with trailing empty strings dropped, as casbin
+    /// reads them.
+    pub fn values(&self) -> Vec<String> {
+        let mut values = vec![
+            self.v0.clone(),
+            self.v1.clone(),
+            self.v2.clone(),
+            self.v3.clone(),
+            self.v4.clone(),
+            self.v5.clone(),
+        ];
+        while values.last().is_some_and(String::is_empty) {
+            values.pop();
+        }
+        values
+    }
+}
+
+/// Insert form of [`CasbinRule`], also used to address rows exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
+#[diesel(table_name = casbin_rule)]
+pub struct NewCasbinRule {
+    /// `p` or `g`.
+    pub ptype: String,
+    /// Subject or member.
+    pub v0: String,
+    /// Resource, role or group.
+    pub v1: String,
+    /// Actions.
+    pub v2: String,
+    /// Unused.
+    pub v3: String,
+    /// Unused.
+    pub v4: String,
+    /// Unused.
+    pub v5: String,
+}
+
+impl NewCasbinRule {
+    /// A rule from a ptype and up to six values (missing ones are empty);
+    /// `None` for more than six values.
+    pub fn from_values(ptype: &str, values: &[String]) -> Option<Self> {
+        if values.len() > 6 {
+            return None;
+        }
+        let value = |i: usize| values.get(i).cloned().unwrap_or_default();
+        Some(NewCasbinRule {
+            ptype: ptype.to_owned(),
+            v0: value(0),
+            v1: value(1),
+            v2: value(2),
+            v3: value(3),
+            v4: value(4),
+            v5: value(5),
+        })
+    }
+
+    /// A permission row `p | subject | resource | actions`.
+    pub fn policy(subject: &str, resource: &str, actions: &str) -> Self {
+        Self::from_parts("p", subject, resource, actions)
+    }
+
+    /// A membership row `g | member | role_or_group`.
+    pub fn grouping(member: &str, role_or_group: &str) -> Self {
+        Self::from_parts("g", member, role_or_group, "")
+    }
+
+    fn from_parts(ptype: &str, v0: &str, v1: &str, v2: &str) -> Self {
+        NewCasbinRule {
+            ptype: ptype.to_owned(),
+            v0: v0.to_owned(),
+            v1: v1.to_owned(),
+            v2: v2.to_owned(),
+            v3: String::new(),
+            v4: String::new(),
+            v5: String::new(),
+        }
+    }
+}
+
+impl CasbinRule {
+    /// Inserts the rules, skipping those that already exist, in chunks of
+    /// [`INSERT_CHUNK`] inside one transaction; returns how many were new.
+    pub async fn insert_many(conn: &mut DbConnection, rules: &[NewCasbinRule]) -> Result<usize> {
+        if rules.is_empty() {
+            return Ok(0);
+        }
+        conn.transaction::<_, DbError, _>(async |conn| {
+            let mut inserted = 0;
+            for chunk in rules.chunks(INSERT_CHUNK) {
+                inserted += diesel::insert_into(casbin_rule::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(inserted)
+        })
+        .await
+    }
+
+    /// Deletes the row equal to `rule` in all seven columns; returns whether
+    /// one existed.
+    pub async fn delete_exact(conn: &mut DbConnection, rule: &NewCasbinRule) -> Result<bool> {
+        let deleted = diesel::delete(
+            casbin_rule::table
+                .filter(casbin_rule::ptype.eq(&rule.ptype))
+                .filter(casbin_rule::v0.eq(&rule.v0))
+                .filter(casbin_rule::v1.eq(&rule.v1))
+                .filter(casbin_rule::v2.eq(&rule.v2))
+                .filter(casbin_rule::v3.eq(&rule.v3))
+                .filter(casbin_rule::v4.eq(&rule.v4))
+                .filter(casbin_rule::v5.eq(&rule.v5)),
+        )
+        .execute(conn)
+        .await?;
+        Ok(deleted > 0)
+    }
+
+    /// Deletes every row whose subject (`v0`) is `subject`, `p` and `g` alike.
+    pub async fn delete_by_subject(conn: &mut DbConnection, subject: &str) -> Result<usize> {
+        Ok(
+            diesel::delete(casbin_rule::table.filter(casbin_rule::v0.eq(subject)))
+                .execute(conn)
+                .await?,
+        )
+    }
+
+    /// Deletes every permission row (of any subject) on `resource` or below
+    /// it: `v1` equal to `resource` or starting with `resource/`. Sibling
+    /// paths that merely share the text prefix stay.
+    pub async fn delete_by_resource_prefix(
+        conn: &mut DbConnection,
+        resource: &str,
+    ) -> Result<usize> {
+        let below = format!("{}/%", escape_like(resource.trim_end_matches('/')));
+        Ok(diesel::delete(
+            casbin_rule::table
+                .filter(casbin_rule::ptype.eq("p"))
+                .filter(casbin_rule::v1.eq(resource).or(casbin_rule::v1.like(below))),
+        )
+        .execute(conn)
+        .await?)
+    }
+
+    /// Like [`Self::delete_by_resource_prefix`], limited to one subject
+    /// (removing an invitee's rules on an event and its room).
+    pub async fn delete_for_subject_by_resource_prefix(
+        conn: &mut DbConnection,
+        subject: &str,
+        resource: &str,
+    ) -> Result<usize> {
+        let below = format!("{}/%", escape_like(resource.trim_end_matches('/')));
+        Ok(diesel::delete(
+            casbin_rule::table
+                .filter(casbin_rule::ptype.eq("p"))
+                .filter(casbin_rule::v0.eq(subject))
+                .filter(casbin_rule::v1.eq(resource).or(casbin_rule::v1.like(below))),
+        )
+        .execute(conn)
+        .await?)
+    }
+
+    /// The rows of type `ptype` whose subject is one of `subjects`, by id.
+    pub async fn load_for_subjects(
+        conn: &mut DbConnection,
+        ptype: &str,
+        subjects: &[String],
+    ) -> Result<Vec<CasbinRule>> {
+        Ok(casbin_rule::table
+            .filter(casbin_rule::ptype.eq(ptype))
+            .filter(casbin_rule::v0.eq_any(subjects))
+            .order(casbin_rule::id)
+            .select(CasbinRule::as_select())
+            .load(conn)
+            .await?)
+    }
+
+    /// Every row, by id (loading the whole policy).
+    pub async fn list_all(conn: &mut DbConnection) -> Result<Vec<CasbinRule>> {
+        Ok(casbin_rule::table
+            .order(casbin_rule::id)
+            .select(CasbinRule::as_select())
+            .load(conn)
+            .await?)
+    }
+}
