@@ -57,7 +57,7 @@ BEGIN
     IF parent IS NULL OR jsonb_typeof(parent) NOT IN ('object', 'array') THEN
         RAISE 'ot_invalid_path' USING
             ERRCODE = 'OTALK',
-            DETAIL = format('the parent of path "%s" does not exist', path);
+            DETAIL = format('the parent of path "%s" is missing or not an object or array', path);
     END IF;
     IF jsonb_typeof(parent) = 'object' THEN
         RETURN jsonb_set_lax(target, path, value, create_if_missing, 'use_json_null');
