@@ -165,6 +165,17 @@ impl Series {
     }
 }
 
+impl PartialEq for Series {
+    /// Two series are equal when start, zone, duration and pattern are: the
+    /// rule set is derived from exactly these.
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start
+            && self.zone == other.zone
+            && self.duration_secs == other.duration_secs
+            && self.pattern == other.pattern
+    }
+}
+
 /// Occurrence starts of a [`Series`] in UTC.
 ///
 /// The rrule set iterator can repeat a date (two rules, or an RDATE equal to
