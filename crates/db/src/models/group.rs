@@ -131,3 +131,14 @@ impl Group {
         crate::models::expect_one(deleted)
     }
 }
+
+impl NewGroup {
+    /// Inserts the group; an existing (tenant, name) gives `UniqueViolation`.
+    pub async fn insert(self, conn: &mut DbConnection) -> Result<Group> {
+        Ok(diesel::insert_into(groups::table)
+            .values(self)
+            .returning(Group::as_select())
+            .get_result(conn)
+            .await?)
+    }
+}

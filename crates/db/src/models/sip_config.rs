@@ -2,7 +2,7 @@
 
 use conclave_domain::ids::{RoomId, SipConfigId};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::models::room::Room;
@@ -134,16 +134,18 @@ impl NewSipConfig {
     /// Inserts the config, reporting a taken `sip_id` or an existing config
     /// of the room as outcomes rather than errors.
     ///
-    /// A failed statement aborts an enclosing transaction, so a caller that
-    /// retries inside one should wrap each attempt in a nested transaction
-    /// (a savepoint).
+    /// The statement runs in its own (nested) transaction, so a conflict
+    /// leaves an enclosing transaction usable for the retry.
     pub async fn insert(self, conn: &mut DbConnection) -> Result<SipConfigInsert> {
-        let inserted = diesel::insert_into(sip_configs::table)
-            .values(self)
-            .returning(SipConfig::as_select())
-            .get_result(conn)
-            .await
-            .map_err(DbError::from);
+        let inserted = conn
+            .transaction::<_, DbError, _>(async |conn| {
+                Ok(diesel::insert_into(sip_configs::table)
+                    .values(self)
+                    .returning(SipConfig::as_select())
+                    .get_result(conn)
+                    .await?)
+            })
+            .await;
         match inserted {
             Ok(row) => Ok(SipConfigInsert::Inserted(row)),
             Err(DbError::UniqueViolation { constraint }) => match constraint.as_deref() {
