@@ -5,6 +5,8 @@
 //! the SQL enum mappings in [`enums`], the connection [`pool`] and the
 //! embedded [`migrate`] functions.
 
+pub mod authz;
+pub mod casbin_adapter;
 pub mod enums;
 pub mod error;
 pub mod migrate;

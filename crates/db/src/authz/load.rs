@@ -1,0 +1,119 @@
+//! Loading the rules of a few subjects, never of the whole table.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::casbin_rule;
+use crate::{DbConnection, DbError, Result};
+
+/// The most rows one load may return. A subject that owns more (a user with
+/// tens of thousands of events) is refused rather than loaded without bound.
+pub const MAX_ROWS_PER_LOAD: i64 = 250_000;
+
+/// The rules whose `v0` is one subject.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubjectRows {
+    /// The subject (`v0`).
+    pub subject: String,
+    /// `v1` of its `g` rows: the roles and groups it is a member of.
+    pub roles: Vec<String>,
+    /// `(v1, v2)` of its `p` rows: object and action list.
+    pub policies: Vec<(String, String)>,
+}
+
+/// Loads the `p` and `g` rows of every subject in `subjects` with one query
+/// (`ptype IN ('p','g') AND v0 = ANY($1)`, an index prefix scan). Every
+/// requested subject gets an entry, empty when it has no rows, so callers
+/// can cache the absence of rules as well.
+pub async fn load_subject_rows(
+    conn: &mut DbConnection,
+    subjects: &[String],
+) -> Result<Vec<SubjectRows>> {
+    if subjects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, String, String, String)> = casbin_rule::table
+        .filter(casbin_rule::ptype.eq_any(["p", "g"]))
+        .filter(casbin_rule::v0.eq_any(subjects))
+        .select((
+            casbin_rule::ptype,
+            casbin_rule::v0,
+            casbin_rule::v1,
+            casbin_rule::v2,
+        ))
+        .limit(MAX_ROWS_PER_LOAD + 1)
+        .load(conn)
+        .await?;
+    if rows.len() as i64 > MAX_ROWS_PER_LOAD {
+        return Err(DbError::Other(format!(
+            "more than {MAX_ROWS_PER_LOAD} casbin rules for {subjects:?}"
+        )));
+    }
+    Ok(group_rows(subjects, rows))
+}
+
+fn group_rows(
+    subjects: &[String],
+    rows: Vec<(String, String, String, String)>,
+) -> Vec<SubjectRows> {
+    let mut by_subject: HashMap<&str, SubjectRows> = subjects
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                SubjectRows {
+                    subject: s.clone(),
+                    ..SubjectRows::default()
+                },
+            )
+        })
+        .collect();
+    for (ptype, v0, v1, v2) in rows {
+        let Some(entry) = by_subject.get_mut(v0.as_str()) else {
+            continue;
+        };
+        match ptype.as_str() {
+            "g" => entry.roles.push(v1),
+            _ => entry.policies.push((v1, v2)),
+        }
+    }
+    let mut out: Vec<SubjectRows> = by_subject.into_values().collect();
+    out.sort_by(|a, b| a.subject.cmp(&b.subject));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_rows_by_subject_and_keeps_empty_subjects() {
+        let s = |v: &str| v.to_owned();
+        let rows = vec![
+            (s("g"), s("user::a"), s("role::user"), s("")),
+            (s("p"), s("user::a"), s("/rooms/1"), s("GET")),
+            (s("p"), s("role::user"), s("/rooms"), s("POST|GET")),
+        ];
+        let subjects = [s("user::a"), s("role::user"), s("group::none")];
+        let got = group_rows(&subjects, rows);
+        let want = vec![
+            SubjectRows {
+                subject: s("group::none"),
+                ..Default::default()
+            },
+            SubjectRows {
+                subject: s("role::user"),
+                roles: vec![],
+                policies: vec![(s("/rooms"), s("POST|GET"))],
+            },
+            SubjectRows {
+                subject: s("user::a"),
+                roles: vec![s("role::user")],
+                policies: vec![(s("/rooms/1"), s("GET"))],
+            },
+        ];
+        assert_eq!(got, want);
+    }
+}
