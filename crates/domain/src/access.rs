@@ -10,6 +10,7 @@
 //! * [`grants`]: the grant builders of rules.md §11.3/§11.4;
 //! * [`revoke`]: revocations as data (by subject, resource tree, or row);
 //! * [`change`]: the exact grants and revocations of every action (§11.5, §11.6);
+//! * [`rebuild`]: the full intended rule set (`fix-acl`, §11.8);
 //! * [`store`]: an in-memory rule set that applies changes like the table does;
 //! * [`matcher`]: `objMatch`, `actMatch`, role closure and the decision.
 
@@ -17,6 +18,7 @@ pub mod change;
 pub mod grants;
 pub mod matcher;
 pub mod policy;
+pub mod rebuild;
 pub mod revoke;
 pub mod store;
 pub mod subject;
