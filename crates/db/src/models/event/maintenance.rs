@@ -1,0 +1,1 @@
+//! Event queries of the maintenance jobs (rules.md §9.5).
