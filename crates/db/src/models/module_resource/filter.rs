@@ -95,7 +95,7 @@ impl ModuleResource {
         let changeset = changeset.clone();
         conn.transaction::<_, ModuleResourceError, _>(async |conn| {
             let ids: Vec<Uuid> = query.select(module_resources::id).load(conn).await?;
-            let Some(first) = ids.iter().next().copied() else {
+            let Some(first) = <[Uuid]>::first(&ids).copied() else {
                 return Ok(None);
             };
             let updated: Vec<ModuleResource> =
