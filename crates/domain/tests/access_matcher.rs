@@ -250,6 +250,35 @@ proptest! {
     }
 
     #[test]
+    fn decision_equals_the_row_level_model(
+        rows in prop::collection::vec((0usize..3, 0usize..4, prop::collection::vec(0usize..5, 1..3)), 0..8),
+        who in 0usize..3, path in 0usize..5, method in 0usize..6,
+    ) {
+        use conclave_domain::access::Action::{Delete, Get, Patch, Post, Put};
+        let subjects = [Subject::User(UserId::nil()), Subject::user_role(), Subject::Invite(InviteCodeId::nil())];
+        let objects = ["/rooms", "/rooms/*", "/rooms/*/start", "/rooms/1"];
+        let actions = [Get, Post, Put, Patch, Delete];
+        let paths = ["/rooms", "/rooms/1", "/rooms/1/start", "/rooms/2/start/x", "/events"];
+        let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+        let policies: Vec<Policy> = rows.iter().map(|(s, o, a)| {
+            let acts: Vec<_> = a.iter().map(|i| actions[*i]).collect();
+            Policy::new(subjects[*s].clone(), objects[*o], &acts)
+        }).collect();
+        let links = vec![RoleLink::new(subjects[0].clone(), subjects[1].clone())];
+        let subject = &subjects[who];
+        let closure = role_closure(subject, &links);
+        let request = Request { subject, path: paths[path], method: methods[method] };
+        // casbin's model over the stored row text.
+        let expected = methods[method] == "OPTIONS" || policies.iter().any(|p| {
+            let [v0, v1, v2] = p.to_row();
+            closure.iter().any(|s| s.to_string() == v0)
+                && object_matches(&v1, paths[path])
+                && action_matches(&v2, methods[method])
+        });
+        prop_assert_eq!(allowed(&policies, &closure, &request), expected);
+    }
+
+    #[test]
     fn matcher_never_panics(policy in ".{0,20}", request in ".{0,20}") {
         let _ = object_matches(&policy, &request);
         let _ = strip_version_prefix(&request);

@@ -7,6 +7,10 @@
 //! with the effect "allow if any policy matches". The functions are meant to
 //! be registered as casbin's `objMatch`/`actMatch` too, so a casbin-rs
 //! enforcer can serve as a differential test oracle.
+//!
+//! Mind the argument order: casbin calls `objMatch(r.obj, p.obj)` and
+//! `actMatch(r.act, p.act)` (request first), while [`object_matches`] and
+//! [`action_matches`] take the policy side first.
 
 use std::collections::{BTreeSet, VecDeque};
 
