@@ -3,8 +3,8 @@
 
 use conclave_domain::access::grants::{all_rooms_policies, module_resource};
 use conclave_domain::access::{
-    Action, Policy, Subject, create_event, create_invite_code, create_room, default_role_rules,
-    first_login, invite_user, merge,
+    Action, Policy, RoleLink, Subject, create_event, create_invite_code, create_room,
+    default_role_rules, first_login, invite_user, merge,
 };
 use conclave_domain::ids::{InviteCodeId, ModuleResourceId, RoomId, UserId};
 use proptest::prelude::*;
@@ -187,6 +187,9 @@ fn first_login_links_the_user_role() {
     assert!(change.grants.is_empty());
     let links: Vec<_> = change.links.iter().map(|l| l.to_row().join(" ")).collect();
     assert_eq!(links, [format!("user::{U} role::user")]);
+    let [v0, v1] = change.links[0].to_row();
+    assert_eq!(RoleLink::from_row(&v0, &v1).unwrap(), change.links[0]);
+    assert!(RoleLink::from_row(&v0, "group:x").is_err());
 }
 
 #[test]

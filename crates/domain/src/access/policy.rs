@@ -160,6 +160,18 @@ impl RoleLink {
     pub fn to_row(&self) -> [String; 2] {
         [self.member.to_string(), self.role.to_string()]
     }
+
+    /// Parses a `g` row's `v0` and `v1`.
+    pub fn from_row(v0: &str, v1: &str) -> Result<Self, InvalidRow> {
+        let parse = |v: &str| {
+            v.parse::<Subject>()
+                .map_err(|_| InvalidRow::Subject(v.to_owned()))
+        };
+        Ok(Self {
+            member: parse(v0)?,
+            role: parse(v1)?,
+        })
+    }
 }
 
 /// Merges the policies of **one grant operation** into one row per
