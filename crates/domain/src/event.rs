@@ -10,6 +10,7 @@
 mod columns;
 mod create;
 mod error;
+mod instances;
 mod patch;
 
 pub use columns::{DataIntegrityError, EventTimeColumns};
@@ -30,8 +31,8 @@ pub enum EventTimes {
     TimeIndependent,
     /// A single time-dependent event.
     Single(SingleTimes),
-    /// A recurring series.
-    Recurring(RecurringTimes),
+    /// A recurring series (boxed: it carries the parsed rule set).
+    Recurring(Box<RecurringTimes>),
 }
 
 /// Times of a single event.

@@ -30,7 +30,7 @@ fn weekly() -> RecurringTimes {
         recurrence_pattern: vec!["FREQ=WEEKLY".into()],
     });
     match times {
-        Ok(EventTimes::Recurring(r)) => r,
+        Ok(EventTimes::Recurring(r)) => *r,
         other => panic!("{other:?}"),
     }
 }

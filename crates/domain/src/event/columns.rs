@@ -101,7 +101,7 @@ impl EventTimes {
             .ok_or_else(|| bad("recurring event with an empty pattern"))?;
         let series = Series::new(starts_at, i64::from(duration), pattern)
             .map_err(|e| bad(&format!("stored pattern: {e:?}")))?;
-        Ok(Self::Recurring(RecurringTimes {
+        Ok(Self::Recurring(Box::new(RecurringTimes {
             is_all_day,
             starts_at,
             first_ends_at: starts_at
@@ -109,6 +109,6 @@ impl EventTimes {
                 .with_zone(ends_zone.zone()),
             series,
             stored_ends_at: end,
-        }))
+        })))
     }
 }

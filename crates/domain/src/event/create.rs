@@ -87,11 +87,11 @@ pub fn build_times(
     let series =
         Series::validated(first.starts_at, duration, pattern).map_err(InvalidEvent::Recurrence)?;
     let stored_ends_at = series.stored_ends_at();
-    Ok(EventTimes::Recurring(RecurringTimes {
+    Ok(EventTimes::Recurring(Box::new(RecurringTimes {
         is_all_day: first.is_all_day,
         starts_at: first.starts_at,
         first_ends_at: first.ends_at,
         series,
         stored_ends_at,
-    }))
+    })))
 }

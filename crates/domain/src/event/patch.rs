@@ -121,9 +121,9 @@ fn to_time_independent(
         ("ends_at", patch.ends_at.is_some()),
     ];
     let errors: Vec<FieldError> = present
-        .iter()
+        .into_iter()
         .filter(|(_, is_present)| *is_present)
-        .map(|(field, _)| FieldError::ignored(*field))
+        .map(|(field, _)| FieldError::ignored(field))
         .collect();
     if !errors.is_empty() {
         return Err(EventError::ValidationFailed(errors));
@@ -150,9 +150,9 @@ fn required_times(patch: &EventTimesPatch) -> Result<SingleTimes, EventError> {
             ];
             Err(EventError::ValidationFailed(
                 missing
-                    .iter()
+                    .into_iter()
                     .filter(|(_, is_missing)| *is_missing)
-                    .map(|(field, _)| FieldError::required(*field))
+                    .map(|(field, _)| FieldError::required(field))
                     .collect(),
             ))
         }

@@ -375,3 +375,43 @@ fn r5_columns_round_trip_and_inconsistent_rows_are_errors() {
         EventError::InvalidJson(_)
     ));
 }
+
+#[test]
+fn a12_instances_by_shape() {
+    use crate::instance::{InstanceId, InstanceQuery};
+    use crate::recurrence::TimeWindow;
+    let id = |s: &str| s.parse::<InstanceId>().expect("instance id");
+    let query = |min: Option<&str>| InstanceQuery {
+        window: TimeWindow::new(min.map(utc), None),
+        now: utc("2024-07-01T00:00:00Z"),
+        skip: 0,
+        take: 3,
+    };
+    // Time-independent events have no instances at all (404).
+    let ti = EventTimes::TimeIndependent;
+    assert_eq!(ti.instance(id("20240722T080000Z"), &[]), None);
+    assert_eq!(ti.instances(&[], &query(None)), None);
+    // A single event has exactly one instance, at its start.
+    let single = validate_new_event(&timed("2024-07-22T08:00:00Z", "2024-07-22T09:00:00Z", &[]));
+    let single = single.expect("valid");
+    assert!(single.instance(id("20240722T080000Z"), &[]).is_some());
+    assert_eq!(single.instance(id("20240729T080000Z"), &[]), None);
+    let listed = single.instances(&[], &query(Some("2024-07-22T09:00:00Z")));
+    assert_eq!(listed.map(|l| l.len()), Some(1));
+    let listed = single.instances(&[], &query(Some("2024-07-22T09:00:01Z")));
+    assert_eq!(listed.map(|l| l.len()), Some(0));
+    // A series answers only for exact occurrences (§5.2).
+    let series = series_times();
+    assert!(
+        series
+            .instance(id("2024-07-29T10:00:00+02:00"), &[])
+            .is_some()
+    );
+    assert_eq!(series.instance(id("20240729T080001Z"), &[]), None);
+    let page = series.instances(&[], &query(None)).expect("series");
+    let ids: Vec<_> = page.iter().map(|i| i.id.to_string()).collect();
+    assert_eq!(
+        ids,
+        ["20240722T080000Z", "20240729T080000Z", "20240805T080000Z"]
+    );
+}

@@ -127,7 +127,7 @@ mod tests {
         let check = |input: &str, expect: Option<&str>| {
             let got = input.parse::<InstanceId>().ok().map(|id| id.instant());
             assert_eq!(got, expect.map(utc), "{input}");
-            if let Some(id) = input.parse::<InstanceId>().ok() {
+            if let Ok(id) = input.parse::<InstanceId>() {
                 assert_eq!(id.to_string().parse::<InstanceId>(), Ok(id));
             }
         };
