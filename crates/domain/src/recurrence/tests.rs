@@ -25,18 +25,29 @@ const BERLIN: Tz = Tz::Europe__Berlin;
 
 #[test]
 fn r2_dtstart_is_local_wall_clock_of_the_start_zone() {
-    // 10:00 Berlin; BYHOUR=10 matches the local clock, so the first day counts.
+    // 10:00 Berlin = 08:00Z. Upstream labelled 08:00 (the UTC clock) as
+    // local time, which would put occurrences at 06:00Z.
     let s = series(
         "2024-07-22T08:00:00Z",
         BERLIN,
         3600,
-        &["FREQ=DAILY;BYHOUR=10;COUNT=2"],
+        &["FREQ=DAILY;COUNT=2"],
     )
     .expect("valid");
     assert_eq!(
         starts(&s, 5),
         ["2024-07-22T08:00:00Z", "2024-07-23T08:00:00Z"]
     );
+    // 09:00 local on the first day is before DTSTART (10:00 local), so the
+    // series starts on the second day; with upstream's 08:00 it would not.
+    let s = series(
+        "2024-07-22T08:00:00Z",
+        BERLIN,
+        3600,
+        &["FREQ=DAILY;BYHOUR=9;COUNT=1"],
+    )
+    .expect("valid");
+    assert_eq!(starts(&s, 5), ["2024-07-23T07:00:00Z"]);
 }
 
 #[test]
