@@ -1,0 +1,153 @@
+//! Ctrl-C and SIGTERM handling: stop the running step, then clean up.
+//!
+//! Child steps (`cargo test`, …) run in their own process group, so the first
+//! signal is forwarded to the whole group (cargo *and* the test binaries it
+//! started) and the main thread then unwinds normally, which stops the test
+//! server through its guard. A second signal runs the registered clean-ups
+//! right away and exits, for the case where the main thread is stuck.
+
+use std::os::unix::process::CommandExt as _;
+use std::process::{Command, ExitStatus};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use anyhow::Context as _;
+
+/// The exit code of a process ended by SIGINT, by shell convention.
+pub const INTERRUPTED_EXIT_CODE: u8 = 130;
+
+static SIGNALS: AtomicUsize = AtomicUsize::new(0);
+static CHILD_GROUP: Mutex<Option<u32>> = Mutex::new(None);
+static WAKE: Condvar = Condvar::new();
+static CLEANUPS: Mutex<Vec<(u64, CleanupFn)>> = Mutex::new(Vec::new());
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+type CleanupFn = Box<dyn FnOnce() + Send>;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panicking clean-up must not disable the others.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP (once per process).
+pub fn install() -> anyhow::Result<()> {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| ctrlc::set_handler(on_signal).map_err(|e| e.to_string()))
+        .clone()
+        .map_err(anyhow::Error::msg)
+        .context("cannot install the Ctrl-C handler")
+}
+
+fn on_signal() {
+    let count = SIGNALS.fetch_add(1, Ordering::SeqCst) + 1;
+    if let Some(group) = *lock(&CHILD_GROUP) {
+        signal_group(group);
+    }
+    WAKE.notify_all();
+    if count >= 2 {
+        eprintln!("xtask: interrupted again; cleaning up and exiting");
+        let pending: Vec<_> = lock(&CLEANUPS).drain(..).collect();
+        for (_, cleanup) in pending {
+            cleanup();
+        }
+        std::process::exit(i32::from(INTERRUPTED_EXIT_CODE));
+    }
+}
+
+fn signal_group(group: u32) {
+    let _ = Command::new("kill")
+        .args(["-INT", "--", &format!("-{group}")])
+        .status();
+}
+
+/// Whether a signal has arrived.
+pub fn interrupted() -> bool {
+    SIGNALS.load(Ordering::SeqCst) > 0
+}
+
+/// Runs a step's command to completion in its own process group, so that a
+/// signal reaches all its processes, and returns its exit status.
+pub fn run_step(cmd: &mut Command) -> anyhow::Result<ExitStatus> {
+    let mut child = {
+        // Holding the lock across spawn closes the window in which a signal
+        // could arrive after the spawn but before the group is recorded.
+        let mut slot = lock(&CHILD_GROUP);
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("cannot start {cmd:?}"))?;
+        *slot = Some(child.id());
+        child
+    };
+    if interrupted() {
+        signal_group(child.id());
+    }
+    let status = child.wait();
+    *lock(&CHILD_GROUP) = None;
+    status.with_context(|| format!("cannot wait for {cmd:?}"))
+}
+
+/// Blocks until a signal arrives.
+pub fn wait_for_signal() {
+    let mut guard = lock(&CHILD_GROUP);
+    while !interrupted() {
+        guard = WAKE.wait(guard).unwrap_or_else(PoisonError::into_inner);
+    }
+}
+
+/// A clean-up that runs when the guard is dropped, or from the signal
+/// handler when a second signal arrives first, but never twice.
+#[derive(Debug)]
+pub struct Cleanup {
+    id: u64,
+}
+
+/// Registers `cleanup` and returns its guard.
+pub fn on_exit(cleanup: impl FnOnce() + Send + 'static) -> Cleanup {
+    let id = NEXT_ID.fetch_add(1, Ordering::SeqCst);
+    lock(&CLEANUPS).push((id, Box::new(cleanup)));
+    Cleanup { id }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        // Run under the lock, so that a second signal waits for this
+        // clean-up instead of exiting in the middle of it.
+        let mut cleanups = lock(&CLEANUPS);
+        if let Some(index) = cleanups.iter().position(|(id, _)| *id == self.id) {
+            let (_, cleanup) = cleanups.swap_remove(index);
+            cleanup();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn cleanup_runs_once_on_drop() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&runs);
+        let guard = on_exit(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let id = guard.id;
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+        assert!(lock(&CLEANUPS).iter().any(|(i, _)| *i == id));
+        drop(guard);
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert!(!lock(&CLEANUPS).iter().any(|(i, _)| *i == id));
+    }
+
+    #[test]
+    fn run_step_reports_the_exit_status() {
+        let status = run_step(Command::new("sh").args(["-c", "exit 3"])).unwrap();
+        assert_eq!(status.code(), Some(3));
+        assert!(lock(&CHILD_GROUP).is_none());
+        assert!(run_step(&mut Command::new("/nonexistent/program")).is_err());
+    }
+}

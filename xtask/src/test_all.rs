@@ -1,0 +1,231 @@
+//! `cargo xtask test`: every check CI runs, against a fresh PostgreSQL.
+//!
+//! Steps: start the server, create the template and shared test databases,
+//! `cargo fmt --check`, `cargo clippy -D warnings`, the `db-schema` and
+//! `er-diagram` checks, then `cargo test`. Every step runs even when an
+//! earlier one failed, so one run shows all problems; the exit code is the
+//! test suite's when it failed, else 1 if any other step failed.
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use conclave_db::testing::DATABASE_URL_VAR;
+
+use crate::checks;
+use crate::db::{block_on, prepare_test_databases};
+use crate::interrupt::{self, INTERRUPTED_EXIT_CODE};
+use crate::pg::local::repo_root;
+use crate::server::Server;
+
+/// Options of `cargo xtask test`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Skip `cargo fmt` and `cargo clippy`.
+    pub skip_lints: bool,
+    /// Extra arguments for `cargo test`.
+    pub cargo_test_args: Vec<String>,
+}
+
+/// Runs all steps and prints a summary; returns the process exit code.
+pub fn run(options: &Options) -> anyhow::Result<ExitCode> {
+    interrupt::install()?;
+    let mut summary = Summary::default();
+    let outcome = run_steps(&mut summary, options);
+    summary.print();
+    outcome
+}
+
+fn run_steps(summary: &mut Summary, options: &Options) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let server = Server::for_tests();
+    let server = summary.record("postgres", started, server, Server::describe)?;
+    let url = server.url();
+    let url = url.as_str();
+    let started = Instant::now();
+    let prepared = block_on(prepare_test_databases(url)).and_then(|r| r);
+    summary.record("test databases", started, prepared, |n| {
+        format!("{n} migrations")
+    })?;
+
+    let mut other_failed = false;
+    let mut steps: Vec<(&str, Box<dyn Fn() -> anyhow::Result<()>>)> = Vec::new();
+    if !options.skip_lints {
+        steps.push((
+            "cargo fmt --all --check",
+            Box::new(move || cargo_step(url, &["fmt", "--all", "--check"])),
+        ));
+        let clippy = [
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ];
+        steps.push((
+            "cargo clippy -D warnings",
+            Box::new(move || cargo_step(url, &clippy)),
+        ));
+    }
+    steps.push((
+        "db-schema --check",
+        Box::new(move || checks::db_schema(url, true)),
+    ));
+    steps.push((
+        "er-diagram --check",
+        Box::new(move || checks::er_diagram(url, true)),
+    ));
+    for (name, step) in steps {
+        if interrupt::interrupted() {
+            return Ok(interrupted(summary));
+        }
+        let started = Instant::now();
+        let result = step();
+        other_failed |= summary
+            .record(name, started, result, |()| String::new())
+            .is_err();
+    }
+    if interrupt::interrupted() {
+        return Ok(interrupted(summary));
+    }
+
+    let started = Instant::now();
+    let status = interrupt::run_step(&mut cargo(url, &test_args(&options.cargo_test_args)));
+    let code = status.as_ref().ok().and_then(|s| s.code());
+    let tests_ok = matches!(&status, Ok(s) if s.success());
+    summary.push(
+        &format!(
+            "cargo test ({})",
+            test_args(&options.cargo_test_args)[1..].join(" ")
+        ),
+        started,
+        tests_ok,
+        String::new(),
+    );
+    if interrupt::interrupted() {
+        return Ok(interrupted(summary));
+    }
+    let started = Instant::now();
+    drop(server);
+    summary.push("stop postgres", started, true, String::new());
+
+    Ok(match (tests_ok, other_failed) {
+        (true, false) => ExitCode::SUCCESS,
+        (true, true) => ExitCode::FAILURE,
+        (false, _) => ExitCode::from(
+            code.and_then(|c| u8::try_from(c).ok())
+                .filter(|c| *c != 0)
+                .unwrap_or(1),
+        ),
+    })
+}
+
+fn interrupted(summary: &mut Summary) -> ExitCode {
+    summary.push("interrupted", Instant::now(), false, "cleaning up".into());
+    ExitCode::from(INTERRUPTED_EXIT_CODE)
+}
+
+/// `cargo test` arguments: `--workspace` unless the caller picked packages.
+fn test_args(extra: &[String]) -> Vec<String> {
+    let cargo_part = extra.iter().take_while(|a| *a != "--");
+    let picks_packages = cargo_part
+        .clone()
+        .any(|a| a == "-p" || a.starts_with("--package") || (a.starts_with("-p") && a.len() > 2));
+    let mut args = vec!["test".to_owned()];
+    if !picks_packages {
+        args.push("--workspace".to_owned());
+    }
+    args.extend(extra.iter().cloned());
+    args
+}
+
+/// A cargo command in the repository, with the test server's URL set.
+fn cargo(url: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(args)
+        .current_dir(repo_root())
+        .env(DATABASE_URL_VAR, url);
+    cmd
+}
+
+fn cargo_step(url: &str, args: &[&str]) -> anyhow::Result<()> {
+    let status = interrupt::run_step(&mut cargo(url, args))?;
+    anyhow::ensure!(
+        status.success(),
+        "cargo {} failed ({status})",
+        args.join(" ")
+    );
+    Ok(())
+}
+
+/// One line per step: result, time and a note.
+#[derive(Debug, Default)]
+struct Summary {
+    lines: Vec<(String, bool, Duration, String)>,
+}
+
+impl Summary {
+    fn push(&mut self, name: &str, started: Instant, ok: bool, note: String) {
+        self.lines
+            .push((name.to_owned(), ok, started.elapsed(), note));
+    }
+
+    /// Records a step's result; a failure is printed in full right away.
+    fn record<T>(
+        &mut self,
+        name: &str,
+        started: Instant,
+        result: anyhow::Result<T>,
+        note: impl FnOnce(&T) -> String,
+    ) -> anyhow::Result<T> {
+        match &result {
+            Ok(value) => self.push(name, started, true, note(value)),
+            Err(e) => {
+                eprintln!("xtask test: {name} failed: {e:#}");
+                self.push(name, started, false, String::new());
+            }
+        }
+        result
+    }
+
+    fn print(&self) {
+        println!("\ncargo xtask test summary:");
+        let mut total = Duration::ZERO;
+        for (name, ok, elapsed, note) in &self.lines {
+            total += *elapsed;
+            let status = if *ok { "ok" } else { "FAILED" };
+            let note = if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note})")
+            };
+            println!("  {status:<7}{:>7.1}s  {name}{note}", elapsed.as_secs_f64());
+        }
+        println!("  total  {:>7.1}s", total.as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_args;
+
+    fn check(extra: &[&str], expected: &[&str]) {
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        assert_eq!(test_args(&extra), expected, "{extra:?}");
+    }
+
+    #[test]
+    fn workspace_unless_packages_are_picked() {
+        check(&[], &["test", "--workspace"]);
+        check(
+            &["--", "--nocapture"],
+            &["test", "--workspace", "--", "--nocapture"],
+        );
+        check(&["-p", "conclave-db"], &["test", "-p", "conclave-db"]);
+        check(&["-pxtask"], &["test", "-pxtask"]);
+        check(&["--package=xtask"], &["test", "--package=xtask"]);
+        // After `--` the words belong to the test binaries, not to cargo.
+        check(&["--", "-p"], &["test", "--workspace", "--", "-p"]);
+    }
+}
