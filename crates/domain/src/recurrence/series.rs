@@ -126,24 +126,38 @@ impl Series {
         })
     }
 
-    /// Start of the last occurrence of a bounded series (within the
-    /// iteration cap); `None` for an unbounded series or one without dates.
+    /// Start of the last occurrence of a bounded series. `None` for an
+    /// unbounded series, one without dates, or one whose end lies beyond the
+    /// iteration cap (then the last occurrence is unknown).
     pub fn last_occurrence(&self) -> Option<DateTime<Utc>> {
         if !self.is_bounded() {
             return None;
         }
-        self.occurrences().last()
+        let mut occurrences = self.occurrences();
+        let last = occurrences.by_ref().last();
+        if occurrences.hit_cap() {
+            return None;
+        }
+        last
     }
 
     /// The value for `events.ends_at`: the end of the last occurrence of a
     /// bounded series, or the sentinel `9999-12-31T23:59:59Z` for an
     /// unbounded one.
+    ///
+    /// A bounded series with more occurrences than the cap (for example
+    /// twice daily for 100 years) also gets the sentinel: a stored end that
+    /// is too early would hide the rest of the series from overlap queries,
+    /// while a late one only costs an extra expansion.
     pub fn stored_ends_at(&self) -> DateTime<Utc> {
         if !self.is_bounded() {
             return unbounded_series_end();
         }
-        let last = self.last_occurrence().unwrap_or(self.start);
-        self.end_of(last)
+        match self.last_occurrence() {
+            Some(last) => self.end_of(last),
+            None if self.occurrences().next().is_none() => self.end_of(self.start),
+            None => unbounded_series_end(),
+        }
     }
 
     /// True when `instant` is exactly an occurrence start. Scans at most

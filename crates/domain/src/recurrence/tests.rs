@@ -157,6 +157,31 @@ fn r7_unbounded_series_ends_at_sentinel() {
 }
 
 #[test]
+fn r6_bounded_series_beyond_the_cap_gets_the_sentinel() {
+    let s = series(
+        "2024-07-22T00:00:00Z",
+        Tz::UTC,
+        60,
+        &["FREQ=DAILY;BYHOUR=0,12;UNTIL=21000101T000000Z"],
+    )
+    .expect("valid");
+    assert!(s.is_bounded());
+    assert_eq!(s.last_occurrence(), None);
+    assert_eq!(s.stored_ends_at(), unbounded_series_end());
+    // Below the cap the true end is kept.
+    let s = series(
+        "2024-07-22T00:00:00Z",
+        Tz::UTC,
+        60,
+        &["FREQ=DAILY;COUNT=999;BYHOUR=0,12"],
+    );
+    assert_eq!(
+        s.expect("valid").stored_ends_at(),
+        utc("2025-12-03T00:01:00Z")
+    );
+}
+
+#[test]
 fn bounded_until_limit_is_36525_days() {
     // 2024-07-22 + 36 525 days = 2124-07-23.
     let at = series(
