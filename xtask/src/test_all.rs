@@ -37,50 +37,21 @@ pub fn run(options: &Options) -> anyhow::Result<ExitCode> {
 
 fn run_steps(summary: &mut Summary, options: &Options) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let server = Server::for_tests();
-    let server = summary.record("postgres", started, server, Server::describe)?;
+    let server = summary.record("postgres", started, Server::for_tests(), Server::describe)?;
     let url = server.url();
-    let url = url.as_str();
     let started = Instant::now();
-    let prepared = block_on(prepare_test_databases(url)).and_then(|r| r);
+    let prepared = block_on(prepare_test_databases(&url)).and_then(|r| r);
     summary.record("test databases", started, prepared, |n| {
         format!("{n} migrations")
     })?;
 
     let mut other_failed = false;
-    let mut steps: Vec<(&str, Box<dyn Fn() -> anyhow::Result<()>>)> = Vec::new();
-    if !options.skip_lints {
-        steps.push((
-            "cargo fmt --all --check",
-            Box::new(move || cargo_step(url, &["fmt", "--all", "--check"])),
-        ));
-        let clippy = [
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ];
-        steps.push((
-            "cargo clippy -D warnings",
-            Box::new(move || cargo_step(url, &clippy)),
-        ));
-    }
-    steps.push((
-        "db-schema --check",
-        Box::new(move || checks::db_schema(url, true)),
-    ));
-    steps.push((
-        "er-diagram --check",
-        Box::new(move || checks::er_diagram(url, true)),
-    ));
-    for (name, step) in steps {
+    for (name, check) in checks(options.skip_lints) {
         if interrupt::interrupted() {
             return Ok(interrupted(summary));
         }
         let started = Instant::now();
-        let result = step();
+        let result = run_check(check, &url);
         other_failed |= summary
             .record(name, started, result, |()| String::new())
             .is_err();
@@ -88,36 +59,93 @@ fn run_steps(summary: &mut Summary, options: &Options) -> anyhow::Result<ExitCod
     if interrupt::interrupted() {
         return Ok(interrupted(summary));
     }
-
-    let started = Instant::now();
-    let status = interrupt::run_step(&mut cargo(url, &test_args(&options.cargo_test_args)));
-    let code = status.as_ref().ok().and_then(|s| s.code());
-    let tests_ok = matches!(&status, Ok(s) if s.success());
-    summary.push(
-        &format!(
-            "cargo test ({})",
-            test_args(&options.cargo_test_args)[1..].join(" ")
-        ),
-        started,
-        tests_ok,
-        String::new(),
-    );
+    let tests = run_tests(summary, &url, &options.cargo_test_args);
     if interrupt::interrupted() {
         return Ok(interrupted(summary));
     }
     let started = Instant::now();
     drop(server);
     summary.push("stop postgres", started, true, String::new());
+    Ok(exit_code(tests, other_failed))
+}
 
-    Ok(match (tests_ok, other_failed) {
-        (true, false) => ExitCode::SUCCESS,
-        (true, true) => ExitCode::FAILURE,
-        (false, _) => ExitCode::from(
-            code.and_then(|c| u8::try_from(c).ok())
-                .filter(|c| *c != 0)
-                .unwrap_or(1),
-        ),
-    })
+/// A step before the test suite.
+#[derive(Debug, Clone, Copy)]
+enum Check {
+    Cargo(&'static [&'static str]),
+    DbSchema,
+    ErDiagram,
+}
+
+fn checks(skip_lints: bool) -> Vec<(&'static str, Check)> {
+    const FMT: &[&str] = &["fmt", "--all", "--check"];
+    const CLIPPY: &[&str] = &[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    let mut checks = Vec::new();
+    if !skip_lints {
+        checks.push(("cargo fmt --all --check", Check::Cargo(FMT)));
+        checks.push(("cargo clippy -D warnings", Check::Cargo(CLIPPY)));
+    }
+    checks.push(("db-schema --check", Check::DbSchema));
+    checks.push(("er-diagram --check", Check::ErDiagram));
+    checks
+}
+
+fn run_check(check: Check, url: &str) -> anyhow::Result<()> {
+    match check {
+        Check::Cargo(args) => {
+            let status = interrupt::run_step(&mut cargo(url, args))?;
+            anyhow::ensure!(
+                status.success(),
+                "cargo {} failed ({status})",
+                args.join(" ")
+            );
+            Ok(())
+        }
+        Check::DbSchema => checks::db_schema(url, true),
+        Check::ErDiagram => checks::er_diagram(url, true),
+    }
+}
+
+/// Runs `cargo test` with its output on the terminal; returns its exit code
+/// (`None` when it could not run or was killed by a signal).
+fn run_tests(summary: &mut Summary, url: &str, extra: &[String]) -> Result<(), Option<i32>> {
+    let args = test_args(extra);
+    let started = Instant::now();
+    let outcome = match interrupt::run_step(&mut cargo(url, &args)) {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(status.code()),
+        Err(e) => {
+            eprintln!("xtask test: {e:#}");
+            Err(None)
+        }
+    };
+    summary.push(
+        &format!("cargo {}", args.join(" ")),
+        started,
+        outcome.is_ok(),
+        String::new(),
+    );
+    outcome
+}
+
+/// The test suite's own exit code when it failed, else 1 for any other
+/// failed step, else 0.
+fn exit_code(tests: Result<(), Option<i32>>, other_failed: bool) -> ExitCode {
+    match tests {
+        Ok(()) if other_failed => ExitCode::FAILURE,
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => {
+            let code = code.and_then(|c| u8::try_from(c).ok()).filter(|c| *c != 0);
+            ExitCode::from(code.unwrap_or(1))
+        }
+    }
 }
 
 fn interrupted(summary: &mut Summary) -> ExitCode {
@@ -147,16 +175,6 @@ fn cargo(url: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Command {
         .current_dir(repo_root())
         .env(DATABASE_URL_VAR, url);
     cmd
-}
-
-fn cargo_step(url: &str, args: &[&str]) -> anyhow::Result<()> {
-    let status = interrupt::run_step(&mut cargo(url, args))?;
-    anyhow::ensure!(
-        status.success(),
-        "cargo {} failed ({status})",
-        args.join(" ")
-    );
-    Ok(())
 }
 
 /// One line per step: result, time and a note.

@@ -68,13 +68,14 @@ fn teardown(cluster: &Cluster) {
             cluster.work_dir().display()
         );
     }
-    if let Err(e) = std::fs::remove_dir_all(cluster.work_dir()) {
-        if e.kind() != std::io::ErrorKind::NotFound {
+    match std::fs::remove_dir_all(cluster.work_dir()) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             eprintln!(
                 "warning: cannot remove {}: {e}",
                 cluster.work_dir().display()
             );
         }
+        _ => {}
     }
 }
 
