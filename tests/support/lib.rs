@@ -1,1 +1,14 @@
-//! Shared support for the end-to-end suite.
+//! Shared support for the end-to-end suite: a fake OIDC issuer, token
+//! minting (valid and forged) and `spawn_app()`, which runs the real server
+//! over a fresh test database.
+//!
+//! Tests need `CONCLAVE_TEST_DATABASE_URL` (set by `cargo xtask test`).
+
+pub mod app;
+pub mod issuer;
+pub mod rows;
+pub mod tokens;
+
+pub use app::{TestApp, spawn_app, spawn_app_with, test_settings};
+pub use issuer::{FakeIssuer, SigningKey};
+pub use tokens::{TokenClaims, forged, now};
