@@ -183,7 +183,7 @@ impl UpdateEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RevisionUpdate {
     /// The row had the expected revision and was updated.
-    Updated(Event),
+    Updated(Box<Event>),
     /// The row exists but was changed meanwhile; nothing was written.
     Stale {
         /// The revision the row has now.
@@ -196,10 +196,11 @@ pub enum RevisionUpdate {
 /// `events.created_by` is an active user (rules.md §6.1).
 #[diesel::dsl::auto_type]
 pub(crate) fn creator_is_active() -> _ {
-    let active_users: _ = users::table
-        .filter(users::disabled_since.is_null())
-        .select(users::id);
-    events::created_by.eq_any(active_users)
+    events::created_by.eq_any(
+        users::table
+            .filter(users::disabled_since.is_null())
+            .select(users::id),
+    )
 }
 
 impl Event {
@@ -293,7 +294,7 @@ impl Event {
         .await
         .optional()?;
         if let Some(event) = updated {
-            return Ok(RevisionUpdate::Updated(event));
+            return Ok(RevisionUpdate::Updated(Box::new(event)));
         }
         let current: Option<i32> = events::table
             .find(Uuid::from(id))

@@ -36,7 +36,7 @@ pub struct DeletedEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteEventOutcome {
     /// Everything was deleted.
-    Deleted(DeletedEvent),
+    Deleted(Box<DeletedEvent>),
     /// The shared folder row differs from the one the caller saw (it was
     /// created, changed or removed meanwhile); nothing was deleted.
     SharedFolderChanged,
@@ -74,7 +74,7 @@ impl Event {
                 return Ok(DeleteEventOutcome::SharedFolderChanged);
             }
             let deleted = delete_rows(conn, event, shared_folder).await?;
-            Ok(DeleteEventOutcome::Deleted(deleted))
+            Ok(DeleteEventOutcome::Deleted(Box::new(deleted)))
         })
         .await
     }
