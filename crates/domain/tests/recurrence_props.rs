@@ -148,7 +148,7 @@ proptest! {
             Just(";BYMONTHDAY=".to_string()), Just(";BYDAY=".to_string()), Just(";BYWEEKNO=".to_string()),
             Just(";INTERVAL=".to_string()), Just("RDATE:".to_string()), Just("EXDATE;TZID=".to_string()),
             Just("EXRULE:".to_string()), Just(":".to_string()), Just(",".to_string()),
-            "-?[0-9]{1,6}", "[0-9]{8}T[0-9]{6}Z?", "[A-Z]{2}",
+            "-?[0-9]{1,6}", "[0-9]{8}T[0-9]{6}Z?", "[A-Z]{2}", "[^\\x00-\\x7f]{1,2}[A-Z]?",
         ], 1..14),
         start in instant(), zone in zone(),
     ) {

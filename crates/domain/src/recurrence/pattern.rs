@@ -137,9 +137,13 @@ impl RecurrencePattern {
 
 /// Splits one entry into kind, parameters and value.
 fn split_line(entry: &str) -> Result<Line, RecurrenceError> {
-    if entry.is_empty() || entry.chars().any(char::is_control) {
-        // A line break inside an entry would smuggle in extra lines.
-        return Err(RecurrenceError::invalid("empty line or control character"));
+    if entry.is_empty() || !entry.is_ascii() || entry.chars().any(char::is_control) {
+        // A line break inside an entry would smuggle in extra lines. Content
+        // lines are ASCII, and rrule 0.14 panics when slicing some non-ASCII
+        // BYDAY values (found by the fuzz target), so refuse them up front.
+        return Err(RecurrenceError::invalid(
+            "empty line, non-ASCII or control character",
+        ));
     }
     let name_len = entry.bytes().take_while(u8::is_ascii_alphabetic).count();
     let rest = &entry[name_len..];
@@ -305,6 +309,16 @@ mod tests {
             invalid.clone(),
         );
         check(&[""], invalid.clone());
+        // Non-ASCII text made rrule panic in NWeekday::from_str (fuzz finding).
+        check(&["FREQ=WEEKLY;BYDAY=MO\u{526}U"], invalid.clone());
+        check(&["FREQ=WEEKLY;BYDAY=\u{526}x"], invalid.clone());
+        check(
+            &[
+                "FREQ=DAILY",
+                "RDATE;TZID=Europe/Z\u{fc}rich:20240101T100000",
+            ],
+            invalid.clone(),
+        );
         // A parse error elsewhere wins over the frequency check.
         check(&["FREQ=HOURLY", "FREQ=BOGUS"], invalid);
     }
