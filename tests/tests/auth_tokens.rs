@@ -261,3 +261,49 @@ async fn rotated_keys_are_fetched_once_per_refresh_interval() {
     let (status, _, _) = bearer(&app, &rotated.sign(&claims)).await;
     assert_eq!(status, StatusCode::OK, "the new kid triggers a refresh");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_users_me_route_is_behind_authentication() {
+    let app = spawn_app().await;
+    logged_in(&app, "hal").await;
+    let me = |authorization: Option<String>| {
+        let mut request = app.client.get(format!("{}/v1/users/me", app.url));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send()
+    };
+    let response = me(Some(format!("Bearer {}", app.issuer.token("hal"))))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["email"], "hal@example.org");
+
+    let claims = app.issuer.claims("hal");
+    for (name, authorization) in [
+        ("missing header", None),
+        (
+            "alg none",
+            Some(format!("Bearer {}", forged::alg_none(&app.issuer, &claims))),
+        ),
+        (
+            "bad signature",
+            Some(format!(
+                "Bearer {}",
+                forged::bad_signature(&app.issuer, &claims)
+            )),
+        ),
+        (
+            "unknown subject",
+            Some(format!("Bearer {}", app.issuer.token("stranger"))),
+        ),
+    ] {
+        let response = me(authorization).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
+        assert!(
+            response.headers().contains_key("www-authenticate"),
+            "{name}"
+        );
+    }
+}

@@ -1,16 +1,19 @@
 //! The login transaction of `POST /v1/auth/login` (api.md §5.4, rules.md
 //! §20.3, §8.4, §7.8, §11.3): tenant, tariff, user, email invites, groups
-//! and casbin `g`/`p` rows, all in one transaction.
+//! and casbin `g`/`p` rows, all in one transaction (the table models run
+//! their own steps as savepoints inside it).
 
 pub mod fields;
 pub mod phone;
-pub mod store;
 
 use actix_web::http::StatusCode;
 use conclave_db::authz::{Invalidation, apply_change};
+use conclave_db::models::event_email_invite::EventEmailInvite;
+use conclave_db::models::group::Group;
 use conclave_db::models::tariff::Tariff;
 use conclave_db::models::tenant::Tenant;
 use conclave_db::models::user::User;
+use conclave_db::models::user_group::UserGroup;
 use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::{self, AccessChange};
 use conclave_domain::ids::TariffId;
@@ -146,17 +149,26 @@ async fn provision(
                 .await?;
             extend(&mut change, access::first_login(user.id));
             let invites =
-                store::migrate_email_invites(conn, tenant.id, &user.email, user.id).await?;
-            for (event, room) in invites {
-                extend(&mut change, access::invite_user(user.id, event, room));
+                EventEmailInvite::convert_to_user_invites(conn, &user.email, user.id, tenant.id)
+                    .await?;
+            for invite in invites {
+                extend(
+                    &mut change,
+                    access::invite_user(user.id, invite.event_id, invite.room),
+                );
             }
             (user, true)
         }
     };
-    let wanted = store::get_or_create_groups(conn, tenant.id, &claims.x_grp).await?;
-    let current = store::user_group_ids(conn, user.id).await?;
-    store::sync_user_groups(conn, user.id, &current, &wanted).await?;
-    extend(&mut change, access::sync_groups(user.id, &current, &wanted));
+    let groups = Group::get_or_create_many(conn, tenant.id, &claims.x_grp).await?;
+    let wanted: Vec<_> = groups.iter().map(|g| g.id).collect();
+    let sync = UserGroup::sync_for_user(conn, user.id, &wanted).await?;
+    // The casbin links follow the membership change exactly: links for the
+    // added groups, revocations for the removed ones.
+    extend(
+        &mut change,
+        access::sync_groups(user.id, &sync.removed, &sync.added),
+    );
     let invalidation = apply_change(conn, &change).await?;
     Ok(LoginOutcome {
         user,
