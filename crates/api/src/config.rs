@@ -4,9 +4,14 @@
 //! operators can carry their knowledge over. `docs/configuration.md` lists
 //! every key.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::Path;
 
+use conclave_domain::tariff::feature::{
+    FeatureId, QualifiedFeature, strict_feature, strict_module,
+};
+use conclave_domain::tariff::resource::ModuleCatalogue;
 use serde::Deserialize;
 
 /// The whole configuration.
@@ -51,6 +56,10 @@ pub struct Settings {
     /// Authorization cache and propagation.
     #[serde(default)]
     pub authz: AuthzSettings,
+    /// The module catalogue: module id → the feature ids the tariff resource
+    /// lists (rules.md §8.3). Conclave has no signaling modules of its own.
+    #[serde(default = "default_modules")]
+    pub modules: BTreeMap<String, Vec<String>>,
 }
 
 /// Database connection settings.
@@ -141,7 +150,10 @@ pub struct LoggingSettings {
 
 impl Default for LoggingSettings {
     fn default() -> Self {
-        Self { filter: "info".into(), json: false }
+        Self {
+            filter: "info".into(),
+            json: false,
+        }
     }
 }
 
@@ -235,7 +247,10 @@ pub struct DefaultSettings {
 
 impl Default for DefaultSettings {
     fn default() -> Self {
-        Self { user_language: "en-US".into(), disabled_features: Vec::new() }
+        Self {
+            user_language: "en-US".into(),
+            disabled_features: Vec::new(),
+        }
     }
 }
 
@@ -290,7 +305,9 @@ pub struct AvatarSettings {
 
 impl Default for AvatarSettings {
     fn default() -> Self {
-        Self { libravatar_url: "https://seccdn.libravatar.org/avatar/".into() }
+        Self {
+            libravatar_url: "https://seccdn.libravatar.org/avatar/".into(),
+        }
     }
 }
 
@@ -306,8 +323,38 @@ pub struct AuthzSettings {
 
 impl Default for AuthzSettings {
     fn default() -> Self {
-        Self { cache_capacity: 10_000, listen_for_changes: true }
+        Self {
+            cache_capacity: 10_000,
+            listen_for_changes: true,
+        }
     }
+}
+
+/// The modules and features the OpenTalk web client of this version knows.
+fn default_modules() -> BTreeMap<String, Vec<String>> {
+    let catalogue: [(&str, &[&str]); 12] = [
+        ("core", &["call_in"]),
+        ("automod", &[]),
+        ("breakout", &[]),
+        ("chat", &[]),
+        ("legal_vote", &[]),
+        ("media", &[]),
+        ("meeting_notes", &[]),
+        ("moderation", &[]),
+        ("polls", &[]),
+        ("recording", &["record", "stream"]),
+        ("timer", &[]),
+        ("whiteboard", &[]),
+    ];
+    catalogue
+        .into_iter()
+        .map(|(module, features)| {
+            (
+                module.to_owned(),
+                features.iter().map(|f| (*f).to_owned()).collect(),
+            )
+        })
+        .collect()
 }
 
 fn default_max_connections() -> usize {
@@ -319,6 +366,38 @@ fn default_pool_timeout() -> u64 {
 }
 
 impl Settings {
+    /// The validated module catalogue; it must contain `core::call_in`.
+    pub fn module_catalogue(&self) -> anyhow::Result<ModuleCatalogue> {
+        let mut catalogue = ModuleCatalogue::new();
+        for (module, features) in &self.modules {
+            let module = strict_module(module)?;
+            let features = features
+                .iter()
+                .map(|f| FeatureId::try_from(f.clone()))
+                .collect::<Result<Vec<_>, _>>()?;
+            catalogue.insert(module, features);
+        }
+        let call_in = QualifiedFeature::call_in();
+        let has_call_in = catalogue
+            .get(&call_in.module)
+            .is_some_and(|features| features.contains(&call_in.feature));
+        anyhow::ensure!(
+            has_call_in,
+            "the module catalogue must contain core::call_in"
+        );
+        Ok(catalogue)
+    }
+
+    /// `defaults.disabled_features`, parsed (a bare name means `core::`).
+    pub fn global_disabled_features(&self) -> anyhow::Result<Vec<QualifiedFeature>> {
+        Ok(self
+            .defaults
+            .disabled_features
+            .iter()
+            .map(|f| strict_feature(f))
+            .collect::<Result<_, _>>()?)
+    }
+
     /// Loads the file at `path` (if given) and applies `CONCLAVE__SECTION__KEY`
     /// environment overrides, e.g. `CONCLAVE__DATABASE__URL`.
     pub fn load(path: Option<&Path>) -> Result<Settings, config::ConfigError> {
@@ -361,7 +440,10 @@ mod tests {
         assert_eq!(settings.tenants.static_tenant_id, "OpenTalkDefaultTenant");
         assert_eq!(settings.tariffs.static_tariff_name, "OpenTalkDefaultTariff");
         assert_eq!(settings.defaults.user_language, "en-US");
-        assert_eq!(settings.user_search.users_find_behavior, UsersFindBehavior::Disabled);
+        assert_eq!(
+            settings.user_search.users_find_behavior,
+            UsersFindBehavior::Disabled
+        );
         assert!(!settings.dev.enabled, "dev signing is never on by default");
     }
 

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::dev::{Service, ServerHandle};
+use actix_web::dev::{ServerHandle, Service};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpServer, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
@@ -46,7 +46,17 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         ..conclave_db::PoolConfig::default()
     };
     let pool = conclave_db::build_pool(&settings.database.url, &pool_config)?;
-    Ok(AppState { settings: Arc::new(settings), pool })
+    let auth = Arc::new(crate::auth::Authenticator::from_settings(&settings)?);
+    auth.warm_up().await;
+    let modules = Arc::new(settings.module_catalogue()?);
+    let global_disabled_features = Arc::new(settings.global_disabled_features()?);
+    Ok(AppState {
+        settings: Arc::new(settings),
+        pool,
+        auth,
+        modules,
+        global_disabled_features,
+    })
 }
 
 /// Starts serving on the configured address and returns at once.
@@ -72,12 +82,13 @@ pub async fn start(state: AppState) -> anyhow::Result<RunningServer> {
             .wrap(TracingLogger::default())
             .wrap_fn(|req, srv| {
                 // tracing-actix-web assigns the id; echo it on every response.
-                let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let id = req.extensions().get::<RequestId>().map(ToString::to_string);
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
                     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+                        res.headers_mut()
+                            .insert(HeaderName::from_static("x-request-id"), value);
                     }
                     Ok(res)
                 }
@@ -108,6 +119,8 @@ fn cors(origins: &[String]) -> Cors {
         // Upstream answers any origin.
         cors.send_wildcard().allow_any_origin()
     } else {
-        origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
+        origins
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin))
     }
 }

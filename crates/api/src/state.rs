@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use conclave_db::Pool;
+use conclave_domain::tariff::feature::QualifiedFeature;
+use conclave_domain::tariff::resource::ModuleCatalogue;
 
 use crate::config::Settings;
 
@@ -13,6 +15,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Database pool.
     pub pool: Pool,
+    /// Token verification (OIDC keys, token cache).
+    pub auth: Arc<crate::auth::Authenticator>,
+    /// The validated module catalogue (rules.md §8.3).
+    pub modules: Arc<ModuleCatalogue>,
+    /// `defaults.disabled_features`, parsed.
+    pub global_disabled_features: Arc<Vec<QualifiedFeature>>,
 }
 
 impl AppState {

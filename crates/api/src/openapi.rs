@@ -1,0 +1,42 @@
+//! The generated OpenAPI document (`/v1/openapi.json`) and Swagger UI
+//! (`/swagger/`), served from the vendored UI so it works offline.
+
+use actix_web::web;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::state::AppState;
+
+/// Conclave's OpenAPI document, built from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Conclave", description = "OpenTalk v0.29.6-compatible control plane API"),
+    servers((url = "/v1")),
+    paths(
+        crate::v1::users::get_me,
+        crate::v1::users::patch_users_me,
+        crate::v1::users::get_me_tariff,
+        crate::v1::users::find,
+        crate::v1::users::get_user,
+    ),
+    tags((name = "auth"), (name = "users")),
+)]
+pub struct ApiDoc;
+
+/// The document as JSON value (used by the contract test and `xtask`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Registers the document and the UI unless `endpoints.disable_openapi`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/v1/openapi.json").route(web::get().to(
+        |state: web::Data<AppState>| async move {
+            if state.settings.endpoints.disable_openapi {
+                return actix_web::HttpResponse::NotFound().finish();
+            }
+            actix_web::HttpResponse::Ok().json(document())
+        },
+    )))
+    .service(SwaggerUi::new("/swagger/{_:.*}").url("/v1/openapi.json", document()));
+}

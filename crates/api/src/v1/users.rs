@@ -1,0 +1,158 @@
+//! `/v1/users…`: profiles, settings, tariff, search (api.md §7.2).
+
+use actix_web::{HttpResponse, get, patch, web};
+use conclave_db::models::asset::Asset;
+use conclave_db::models::tariff::Tariff;
+use conclave_db::models::user::{UpdateUser, User};
+use conclave_domain::ids::UserId;
+use serde::Deserialize;
+
+use crate::auth::AuthenticatedUser;
+use crate::config::UsersFindBehavior;
+use crate::dto::tariff::TariffResource;
+use crate::dto::user::{GetFindResponseEntry, PatchMeBody, PrivateUserProfile, PublicUserProfile};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Shortest accepted search query, in characters.
+const MIN_QUERY_CHARS: usize = 3;
+
+/// The caller's private profile.
+#[utoipa::path(
+    tag = "users",
+    responses((status = 200, body = PrivateUserProfile), (status = 401)),
+)]
+#[get("/users/me")]
+pub async fn get_me(
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let used = used_storage(&mut conn, me.user.id).await?;
+    Ok(HttpResponse::Ok().json(PrivateUserProfile::of(&me.user, used, &state.settings)))
+}
+
+/// Changes the caller's title, display name, language or themes.
+#[utoipa::path(
+    tag = "users",
+    request_body = PatchMeBody,
+    responses(
+        (status = 200, body = PrivateUserProfile),
+        (status = 204, description = "Empty body: nothing changed"),
+        (status = 400), (status = 401),
+    ),
+)]
+#[patch("/users/me")]
+pub async fn patch_users_me(
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+    body: web::Json<PatchMeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.is_empty() {
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    if let Some(name) = &body.display_name
+        && state.settings.endpoints.disallow_custom_display_name
+        && name.as_str() != me.user.display_name
+    {
+        return Err(ApiError::bad_request(
+            "changing the display name is prohibited",
+        ));
+    }
+    let changes = UpdateUser {
+        title: body.title.map(Into::into),
+        display_name: body.display_name.map(Into::into),
+        language: body.language.map(Into::into),
+        dashboard_theme: body.dashboard_theme.map(Into::into),
+        conference_theme: body.conference_theme.map(Into::into),
+        ..UpdateUser::default()
+    };
+    let mut conn = state.conn().await?;
+    let user = User::update(&mut conn, me.user.id, changes).await?;
+    let used = used_storage(&mut conn, user.id).await?;
+    Ok(HttpResponse::Ok().json(PrivateUserProfile::of(&user, used, &state.settings)))
+}
+
+/// The caller's tariff with its quotas and enabled modules.
+#[utoipa::path(
+    tag = "users",
+    responses((status = 200, body = TariffResource), (status = 401)),
+)]
+#[get("/users/me/tariff")]
+pub async fn get_me_tariff(
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let tariff = Tariff::get(&mut conn, me.user.tariff_id).await?;
+    let resource = TariffResource::build(&tariff, &state.modules, &state.global_disabled_features)?;
+    Ok(HttpResponse::Ok().json(resource))
+}
+
+/// `?q=` of `GET /users/find`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FindQuery {
+    /// The search text, at least 3 characters.
+    pub q: String,
+}
+
+/// Searches the caller's tenant for users (autocompletion).
+#[utoipa::path(
+    tag = "users",
+    params(FindQuery),
+    responses(
+        (status = 200, body = Vec<GetFindResponseEntry>),
+        (status = 400), (status = 401), (status = 404, description = "Search is disabled"),
+    ),
+)]
+#[get("/users/find")]
+pub async fn find(
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+    query: web::Query<FindQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if state.settings.user_search.users_find_behavior == UsersFindBehavior::Disabled {
+        return Err(ApiError::not_found());
+    }
+    if query.q.chars().count() < MIN_QUERY_CHARS {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "query_too_short",
+            "The query must be at least 3 characters long",
+        ));
+    }
+    let mut conn = state.conn().await?;
+    let users = User::search(&mut conn, me.tenant.id, &query.q).await?;
+    let entries: Vec<_> = users
+        .iter()
+        .map(|u| GetFindResponseEntry::Registered(PublicUserProfile::of(u, &state.settings)))
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}
+
+/// A user's public profile (same tenant, active users only).
+#[utoipa::path(
+    tag = "users",
+    params(("user_id" = uuid::Uuid, Path, description = "The user id")),
+    responses(
+        (status = 200, body = PublicUserProfile),
+        (status = 401), (status = 403), (status = 404),
+    ),
+)]
+#[get("/users/{user_id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+    path: web::Path<UserId>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.conn().await?;
+    let user = User::get_active_in_tenant(&mut conn, me.tenant.id, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(PublicUserProfile::of(&user, &state.settings)))
+}
+
+/// Bytes used by the assets of the rooms `user` created (never negative).
+async fn used_storage(conn: &mut conclave_db::DbConnection, user: UserId) -> Result<u64, ApiError> {
+    let total = Asset::sum_size_for_rooms_created_by(conn, user).await?;
+    Ok(u64::try_from(total).unwrap_or(0))
+}
