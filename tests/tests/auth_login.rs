@@ -265,3 +265,27 @@ async fn bad_id_tokens_are_refused_with_their_codes() {
     let mut conn = app.db.connect().await;
     assert!(rows::user_id_by_sub(&mut conn, "gina").await.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_tokens_are_accepted_only_in_dev_mode() {
+    use conclave_api::auth::{DevUser, mint_dev_token};
+    use conclave_api::config::DevSettings;
+    let dev = DevSettings {
+        enabled: true,
+        ..DevSettings::default()
+    };
+    let token = mint_dev_token(&dev, &DevUser::named("zoe")).unwrap();
+
+    let normal = spawn_app().await;
+    assert_eq!(
+        normal.login(&token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let app = spawn_app_with(|s| s.dev = dev.clone()).await;
+    expect_status(app.login(&token).await, StatusCode::OK).await;
+    assert_eq!(user_by_sub(&app, "zoe").await.email, "zoe@example.org");
+    let response = app.whoami(Some(&format!("Bearer {token}"))).await;
+    assert_eq!(response.status(), StatusCode::OK, "also an access token");
+    expect_status(app.login(&app.issuer.token("yan")).await, StatusCode::OK).await;
+}
