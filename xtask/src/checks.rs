@@ -72,6 +72,7 @@ fn reference_dir() -> PathBuf {
 
 fn compare_with_reference(mermaid: &str) -> Result<(), String> {
     let path = reference_dir().join("er-diagram.md");
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
     match std::fs::read_to_string(&path) {
         Ok(reference) => {
             er_diagram::compare_with_reference(mermaid, &reference)?;

@@ -6,8 +6,9 @@
 //! server through its guard. A second signal runs the registered clean-ups
 //! right away and exits, for the case where the main thread is stuck.
 
+use std::io::{Read, Write};
 use std::os::unix::process::CommandExt as _;
-use std::process::{Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
@@ -69,23 +70,79 @@ pub fn interrupted() -> bool {
 /// Runs a step's command to completion in its own process group, so that a
 /// signal reaches all its processes, and returns its exit status.
 pub fn run_step(cmd: &mut Command) -> anyhow::Result<ExitStatus> {
-    let mut child = {
-        // Holding the lock across spawn closes the window in which a signal
-        // could arrive after the spawn but before the group is recorded.
-        let mut slot = lock(&CHILD_GROUP);
-        let child = cmd
-            .process_group(0)
-            .spawn()
-            .with_context(|| format!("cannot start {cmd:?}"))?;
-        *slot = Some(child.id());
-        child
-    };
+    let child = spawn_in_group(cmd)?;
+    wait_child(child, cmd)
+}
+
+/// Like [`run_step`], but copies the child's stdout to ours as it arrives
+/// and also hands each complete line to `on_line`.
+pub fn run_step_tee(
+    cmd: &mut Command,
+    on_line: &mut dyn FnMut(&str),
+) -> anyhow::Result<ExitStatus> {
+    cmd.stdout(Stdio::piped());
+    let mut child = spawn_in_group(cmd)?;
+    if let Some(mut out) = child.stdout.take() {
+        // A broken terminal must not stop the step: keep reading to the end.
+        let _ = copy_lines(&mut out, &mut std::io::stdout(), on_line);
+    }
+    wait_child(child, cmd)
+}
+
+fn spawn_in_group(cmd: &mut Command) -> anyhow::Result<Child> {
+    // Holding the lock across spawn closes the window in which a signal
+    // could arrive after the spawn but before the group is recorded.
+    let mut slot = lock(&CHILD_GROUP);
+    let child = cmd
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    *slot = Some(child.id());
+    drop(slot);
     if interrupted() {
         signal_group(child.id());
     }
+    Ok(child)
+}
+
+fn wait_child(mut child: Child, cmd: &Command) -> anyhow::Result<ExitStatus> {
     let status = child.wait();
     *lock(&CHILD_GROUP) = None;
     status.with_context(|| format!("cannot wait for {cmd:?}"))
+}
+
+/// Copies `input` to `output` chunk by chunk (partial lines show at once)
+/// and calls `on_line` for every line, the last one even without `\n`.
+pub fn copy_lines(
+    input: &mut dyn Read,
+    output: &mut dyn Write,
+    on_line: &mut dyn FnMut(&str),
+) -> std::io::Result<()> {
+    let mut buffer = [0u8; 8192];
+    let mut pending: Vec<u8> = Vec::new();
+    let mut output_ok = true;
+    loop {
+        let n = match input.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        output_ok = output_ok
+            && output
+                .write_all(&buffer[..n])
+                .and_then(|()| output.flush())
+                .is_ok();
+        pending.extend_from_slice(&buffer[..n]);
+        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            on_line(String::from_utf8_lossy(&line[..end]).trim_end_matches('\r'));
+        }
+    }
+    if !pending.is_empty() {
+        on_line(&String::from_utf8_lossy(&pending));
+    }
+    Ok(())
 }
 
 /// Blocks until a signal arrives.
@@ -147,7 +204,38 @@ mod tests {
     fn run_step_reports_the_exit_status() {
         let status = run_step(Command::new("sh").args(["-c", "exit 3"])).unwrap();
         assert_eq!(status.code(), Some(3));
-        assert!(lock(&CHILD_GROUP).is_none());
         assert!(run_step(&mut Command::new("/nonexistent/program")).is_err());
+    }
+
+    fn lines_of(input: &[u8]) -> (Vec<String>, Vec<u8>) {
+        let mut lines = Vec::new();
+        let mut output = Vec::new();
+        copy_lines(&mut &input[..], &mut output, &mut |line| {
+            lines.push(line.to_owned())
+        })
+        .unwrap();
+        (lines, output)
+    }
+
+    #[test]
+    fn copy_lines_passes_bytes_through_and_splits_lines() {
+        let (lines, output) = lines_of(b"a\r\nb\n\nlast");
+        assert_eq!(lines, ["a", "b", "", "last"]);
+        assert_eq!(output, b"a\r\nb\n\nlast");
+        let (lines, _) = lines_of(b"\xff ok\n");
+        assert_eq!(lines, ["\u{fffd} ok"]);
+        assert_eq!(lines_of(b"").0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn run_step_tee_sees_the_lines() {
+        let mut lines = Vec::new();
+        let status = run_step_tee(
+            Command::new("sh").args(["-c", "echo one; echo two; exit 4"]),
+            &mut |line| lines.push(line.to_owned()),
+        )
+        .unwrap();
+        assert_eq!(status.code(), Some(4));
+        assert_eq!(lines, ["one", "two"]);
     }
 }

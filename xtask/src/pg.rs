@@ -36,6 +36,16 @@ pub enum Profile {
     Dev,
 }
 
+/// How to stop a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shutdown {
+    /// Roll back open transactions and write a checkpoint: data survives.
+    Fast,
+    /// No checkpoint (crash recovery on the next start): for servers whose
+    /// data is deleted right after, where the checkpoint is wasted time.
+    Immediate,
+}
+
 /// A PostgreSQL cluster living in one working directory.
 #[derive(Debug, Clone)]
 pub struct Cluster {
@@ -193,12 +203,16 @@ impl Cluster {
         state::read_postmaster_pid(&self.data_dir()).map(|pm| pm.port)
     }
 
-    /// Stops the server (fast shutdown); does nothing if it is not running.
-    pub fn stop(&self) -> anyhow::Result<()> {
+    /// Stops the server; does nothing if it is not running.
+    pub fn stop(&self, how: Shutdown) -> anyhow::Result<()> {
         if !self.data_dir().join("postmaster.pid").exists() {
             return Ok(());
         }
-        for mode in ["fast", "immediate"] {
+        let modes: &[&str] = match how {
+            Shutdown::Fast => &["fast", "immediate"],
+            Shutdown::Immediate => &["immediate"],
+        };
+        for mode in modes {
             let stopped = self
                 .command("pg_ctl")
                 .args(["stop", "-w", "-t", "30", "-s", "-m", mode, "-D"])

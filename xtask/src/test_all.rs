@@ -114,11 +114,13 @@ fn run_check(check: Check, url: &str) -> anyhow::Result<()> {
 }
 
 /// Runs `cargo test` with its output on the terminal; returns its exit code
-/// (`None` when it could not run or was killed by a signal).
+/// (`None` when it could not run or was killed by a signal) on failure.
 fn run_tests(summary: &mut Summary, url: &str, extra: &[String]) -> Result<(), Option<i32>> {
     let args = test_args(extra);
     let started = Instant::now();
-    let outcome = match interrupt::run_step(&mut cargo(url, &args)) {
+    let mut counts = Counts::default();
+    let status = interrupt::run_step_tee(&mut cargo(url, &args), &mut |line| counts.add_line(line));
+    let outcome = match status {
         Ok(status) if status.success() => Ok(()),
         Ok(status) => Err(status.code()),
         Err(e) => {
@@ -130,9 +132,56 @@ fn run_tests(summary: &mut Summary, url: &str, extra: &[String]) -> Result<(), O
         &format!("cargo {}", args.join(" ")),
         started,
         outcome.is_ok(),
-        String::new(),
+        counts.to_string(),
     );
+    summary.counts = Some(counts);
     outcome
+}
+
+/// Test counts summed over the `test result:` lines of all test binaries.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Counts {
+    /// Adds `test result: ok. 3 passed; 1 failed; 2 ignored; …`; other
+    /// lines are ignored.
+    fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        let Some((_, rest)) = rest.split_once(". ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace();
+            let (Some(number), Some(what)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(number) = number.parse::<u64>() else {
+                continue;
+            };
+            match what {
+                "passed" => self.passed += number,
+                "failed" => self.failed += number,
+                "ignored" => self.ignored += number,
+                _ => {}
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.ignored
+        )
+    }
 }
 
 /// The test suite's own exit code when it failed, else 1 for any other
@@ -163,6 +212,8 @@ fn test_args(extra: &[String]) -> Vec<String> {
     if !picks_packages {
         args.push("--workspace".to_owned());
     }
+    // All failing test binaries in one run, not only the first.
+    args.push("--no-fail-fast".to_owned());
     args.extend(extra.iter().cloned());
     args
 }
@@ -181,6 +232,7 @@ fn cargo(url: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Command {
 #[derive(Debug, Default)]
 struct Summary {
     lines: Vec<(String, bool, Duration, String)>,
+    counts: Option<Counts>,
 }
 
 impl Summary {
@@ -221,12 +273,16 @@ impl Summary {
             println!("  {status:<7}{:>7.1}s  {name}{note}", elapsed.as_secs_f64());
         }
         println!("  total  {:>7.1}s", total.as_secs_f64());
+        if let Some(counts) = self.counts {
+            // The plain closing line CI tools look for.
+            println!("tests: {counts}");
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::test_args;
+    use super::{Counts, test_args};
 
     fn check(extra: &[&str], expected: &[&str]) {
         let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
@@ -235,15 +291,46 @@ mod tests {
 
     #[test]
     fn workspace_unless_packages_are_picked() {
-        check(&[], &["test", "--workspace"]);
+        let ws = ["test", "--workspace", "--no-fail-fast"];
+        let pkg = ["test", "--no-fail-fast"];
+        check(&[], &ws);
         check(
             &["--", "--nocapture"],
-            &["test", "--workspace", "--", "--nocapture"],
+            &[&ws[..], &["--", "--nocapture"]].concat(),
         );
-        check(&["-p", "conclave-db"], &["test", "-p", "conclave-db"]);
-        check(&["-pxtask"], &["test", "-pxtask"]);
-        check(&["--package=xtask"], &["test", "--package=xtask"]);
+        check(
+            &["-p", "conclave-db"],
+            &[&pkg[..], &["-p", "conclave-db"]].concat(),
+        );
+        check(&["-pxtask"], &[&pkg[..], &["-pxtask"]].concat());
+        check(
+            &["--package=xtask"],
+            &[&pkg[..], &["--package=xtask"]].concat(),
+        );
         // After `--` the words belong to the test binaries, not to cargo.
-        check(&["--", "-p"], &["test", "--workspace", "--", "-p"]);
+        check(&["--", "-p"], &[&ws[..], &["--", "-p"]].concat());
+    }
+
+    #[test]
+    fn counts_sum_the_result_lines() {
+        let mut counts = Counts::default();
+        for line in [
+            "test result: ok. 32 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.09s",
+            "test foo ... ok",
+            "test result: FAILED. 1 passed; 2 failed; 3 ignored; 0 measured; 0 filtered out",
+            "   Doc-tests conclave_db",
+            "test result: garbage",
+        ] {
+            counts.add_line(line);
+        }
+        assert_eq!(
+            counts,
+            Counts {
+                passed: 33,
+                failed: 2,
+                ignored: 3
+            }
+        );
+        assert_eq!(counts.to_string(), "33 passed, 2 failed, 3 skipped");
     }
 }

@@ -16,7 +16,7 @@ use anyhow::Context as _;
 
 use super::state::State;
 use super::temp::fresh_dir;
-use super::{Cluster, Profile, bindir};
+use super::{Cluster, Profile, Shutdown, bindir};
 
 /// Unix socket paths are limited to 107 bytes; `/.s.PGSQL.65535` adds 16.
 const MAX_SOCKET_DIR_LEN: usize = 90;
@@ -99,7 +99,7 @@ pub fn stop(purge: bool) -> anyhow::Result<bool> {
     };
     let cluster = Cluster::new(bindir::find()?, state.work_dir.clone());
     let was_running = cluster.running_port().is_some();
-    cluster.stop()?;
+    cluster.stop(Shutdown::Fast)?;
     if purge {
         if state.work_dir.exists() {
             std::fs::remove_dir_all(&state.work_dir)

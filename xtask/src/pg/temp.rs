@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
 
-use super::{Cluster, Profile, bindir};
+use super::{Cluster, Profile, Shutdown, bindir};
 use crate::interrupt;
 
 /// A running throw-away server.
@@ -62,7 +62,7 @@ impl TempCluster {
 
 /// Stops the server and removes its directory; reports, never panics.
 fn teardown(cluster: &Cluster) {
-    if let Err(e) = cluster.stop() {
+    if let Err(e) = cluster.stop(Shutdown::Immediate) {
         eprintln!(
             "warning: cannot stop the PostgreSQL in {}: {e:#}",
             cluster.work_dir().display()

@@ -87,7 +87,7 @@ fn a_real_cluster_starts_restarts_and_is_removed() {
 
     // A stopped cluster reports no port, and starts again with its settings.
     let inner = cluster.cluster().clone();
-    inner.stop().unwrap();
+    inner.stop(super::Shutdown::Fast).unwrap();
     assert_eq!(inner.running_port(), None);
     assert!(block_on(show(&url, "fsync")).unwrap().is_err());
     let port = inner.start().unwrap();
