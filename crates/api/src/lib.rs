@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod cli;
 pub mod config;
 pub mod dto;
 pub mod error;

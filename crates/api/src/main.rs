@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use conclave_api::cli::AdminCommand;
 use conclave_api::{Settings, server, telemetry};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 /// Conclave: a control plane for self-hosted video conferencing.
 #[derive(Debug, Parser)]
@@ -22,6 +24,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations.
     Migrate,
+    /// Administration commands.
+    #[command(flatten)]
+    Admin(AdminCommand),
 }
 
 #[tokio::main]
@@ -41,6 +46,10 @@ async fn main() -> anyhow::Result<()> {
             for version in applied {
                 println!("  {version}");
             }
+        }
+        Command::Admin(admin) => {
+            let mut conn = AsyncPgConnection::establish(&settings.database.url).await?;
+            admin.run(&mut conn, &mut std::io::stdout()).await?;
         }
     }
     Ok(())
