@@ -95,7 +95,11 @@ impl ApiError {
 
     /// 404 `not_found` with the default message.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "A requested resource could not be found")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "A requested resource could not be found",
+        )
     }
 
     /// 409 `conflict` with the default message.
@@ -226,8 +230,16 @@ mod tests {
     async fn db_errors_map_to_their_statuses() {
         let cases = [
             (DbError::NotFound, 404, "not_found"),
-            (DbError::ForeignKeyViolation { constraint: None }, 409, "conflict"),
-            (DbError::UniqueViolation { constraint: None }, 500, "internal_server_error"),
+            (
+                DbError::ForeignKeyViolation { constraint: None },
+                409,
+                "conflict",
+            ),
+            (
+                DbError::UniqueViolation { constraint: None },
+                500,
+                "internal_server_error",
+            ),
             (DbError::PoolTimeout, 500, "internal_server_error"),
         ];
         for (db, status, code) in cases {
@@ -242,7 +254,10 @@ mod tests {
         let err = ApiError::unauthorized("unauthorized", "x", auth_text::SESSION_EXPIRED);
         let (status, body, auth) = render(err).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body, serde_json::json!({"code": "unauthorized", "message": "x"}));
+        assert_eq!(
+            body,
+            serde_json::json!({"code": "unauthorized", "message": "x"})
+        );
         assert_eq!(
             auth.as_deref(),
             Some("Bearer error=\"invalid_token\", error_description=\"The user session expired\"")

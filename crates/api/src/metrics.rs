@@ -14,7 +14,9 @@ pub fn build(pool: Pool) -> anyhow::Result<PrometheusMetrics> {
         .mask_unmatched_patterns("UNKNOWN")
         .build()
         .map_err(|e| anyhow::anyhow!("cannot build metrics: {e}"))?;
-    metrics.registry.register(Box::new(PoolCollector::new(pool)?))?;
+    metrics
+        .registry
+        .register(Box::new(PoolCollector::new(pool)?))?;
     Ok(metrics)
 }
 
@@ -34,7 +36,10 @@ impl PoolCollector {
             pool,
             size: gauge("conclave_db_pool_connections", "Open pooled connections")?,
             available: gauge("conclave_db_pool_available", "Idle pooled connections")?,
-            waiting: gauge("conclave_db_pool_waiting", "Requests waiting for a connection")?,
+            waiting: gauge(
+                "conclave_db_pool_waiting",
+                "Requests waiting for a connection",
+            )?,
             max_size: gauge("conclave_db_pool_max_size", "Configured pool size")?,
         })
     }

@@ -48,7 +48,9 @@ pub struct CursorQuery {
 impl CursorQuery {
     /// The clamped page size.
     pub fn per_page(&self) -> i64 {
-        self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE)
+        self.per_page
+            .unwrap_or(DEFAULT_PER_PAGE)
+            .clamp(1, MAX_PER_PAGE)
     }
 }
 
@@ -71,7 +73,10 @@ pub fn page_links(req: &HttpRequest, page: i64, per_page: i64, total: i64) -> St
 
 /// The `Link` header value of a cursor-based list page.
 pub fn after_link(req: &HttpRequest, cursor: &str) -> String {
-    format!("<{}>; rel=\"after\"", with_query_param(req, "after", cursor))
+    format!(
+        "<{}>; rel=\"after\"",
+        with_query_param(req, "after", cursor)
+    )
 }
 
 /// The absolute request URL with `name` removed from the query and
@@ -83,7 +88,13 @@ fn with_query_param(req: &HttpRequest, name: &str, value: &str) -> String {
     pairs.retain(|(key, _)| key != name);
     pairs.push((name.to_owned(), value.to_owned()));
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("{}://{}{}?{}", info.scheme(), info.host(), req.path(), query)
+    format!(
+        "{}://{}{}?{}",
+        info.scheme(),
+        info.host(),
+        req.path(),
+        query
+    )
 }
 
 #[cfg(test)]
@@ -136,8 +147,17 @@ mod tests {
 
     #[test]
     fn cursor_query_clamps() {
-        let q = |per_page| CursorQuery { per_page, after: None }.per_page();
-        assert_eq!((q(None), q(Some(0)), q(Some(500)), q(Some(7))), (30, 1, 100, 7));
+        let q = |per_page| {
+            CursorQuery {
+                per_page,
+                after: None,
+            }
+            .per_page()
+        };
+        assert_eq!(
+            (q(None), q(Some(0)), q(Some(500)), q(Some(7))),
+            (30, 1, 100, 7)
+        );
     }
 
     #[test]
@@ -146,6 +166,9 @@ mod tests {
             .uri("/v1/events?after=old&per_page=5")
             .insert_header(("host", "h"))
             .to_http_request();
-        assert_eq!(after_link(&req, "new"), "<http://h/v1/events?per_page=5&after=new>; rel=\"after\"");
+        assert_eq!(
+            after_link(&req, "new"),
+            "<http://h/v1/events?per_page=5&after=new>; rel=\"after\""
+        );
     }
 }
