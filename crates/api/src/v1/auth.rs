@@ -9,14 +9,17 @@ use crate::error::{ApiError, auth_text};
 use crate::state::AppState;
 
 /// Body of `POST /v1/auth/login`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     /// The OIDC ID token.
     pub id_token: String,
 }
 
 /// `GET /v1/auth/login`: which OIDC provider the frontend should use.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, description = r#"`{"oidc": {"name": "default", "url": "…"}}`"#)),
+)]
 #[get("/auth/login")]
 pub async fn get_login(state: web::Data<AppState>) -> HttpResponse {
     let oidc = &state.settings.oidc;
@@ -30,6 +33,17 @@ pub async fn get_login(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// `POST /v1/auth/login`: verifies the ID token and provisions the user.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = r#"`{"permissions": []}`"#),
+        (status = 400, description = "`invalid_claims`"),
+        (status = 401, description = "Invalid or expired ID token"),
+        (status = 403, description = "The user account is disabled"),
+        (status = 500, description = "`invalid_tariff_id` or `invalid_configuration`"),
+    ),
+)]
 #[post("/auth/login")]
 pub async fn post_login(
     state: web::Data<AppState>,
