@@ -69,7 +69,9 @@ pub async fn authenticate(
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let identity = match parse_authorization(header)? {
-        Credentials::Bearer(token) => Identity::User(Box::new(authenticate_bearer(&state, &token).await?)),
+        Credentials::Bearer(token) => {
+            Identity::User(Box::new(authenticate_bearer(&state, &token).await?))
+        }
         Credentials::InviteCode(code) => {
             let mut conn = state.conn().await?;
             if !invite_code_is_valid(&mut conn, code)
