@@ -43,6 +43,11 @@ async fn insert_read_and_update_bumps_the_revision() {
         Event::find_by_room(&mut conn, event.room).await.unwrap(),
         Some(event.clone())
     );
+    let (read, room) = Event::get_with_room(&mut conn, event.id).await.unwrap();
+    assert_eq!(
+        (read, room.id, room.created_by),
+        (event.clone(), event.room, alice.id)
+    );
 
     let mut changes = UpdateEvent::by(bob.id);
     changes.title = Some("Renamed".to_owned());
@@ -123,6 +128,8 @@ async fn events_of_disabled_creators_are_hidden() {
         Event::get_unfiltered(&mut conn, event.id).await.unwrap(),
         event
     );
+    let with_room = Event::get_with_room(&mut conn, event.id).await;
+    assert!(matches!(with_room, Err(DbError::NotFound)));
     User::enable(&mut conn, alice.id).await.unwrap();
     assert_eq!(
         Event::list_by_ids(&mut conn, &[event.id]).await.unwrap(),

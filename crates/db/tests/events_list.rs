@@ -346,6 +346,10 @@ async fn favorites_filter_and_flag() {
     let all = entries(&mut conn, &query(&user, EventListFilter::default())).await;
     let flags: Vec<_> = all.iter().map(|e| (e.event.id, e.is_favorite)).collect();
     assert_eq!(flags, [(plain, false), (liked, true)]);
+    assert!(
+        all.iter().all(|e| e.room.id == e.event.room),
+        "each entry carries its room"
+    );
     let filter = EventListFilter {
         favorites: true,
         ..EventListFilter::default()

@@ -14,7 +14,8 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
-use crate::schema::{events, users};
+use crate::models::room::Room;
+use crate::schema::{events, rooms, users};
 use crate::{DbConnection, DbError, Result};
 
 pub use delete::{DeleteEventOutcome, DeletedEvent};
@@ -219,6 +220,18 @@ impl Event {
             .first(conn)
             .await
             .optional()?)
+    }
+
+    /// Looks an event up together with its room; events of disabled
+    /// creators are `NotFound`.
+    pub async fn get_with_room(conn: &mut DbConnection, id: EventId) -> Result<(Event, Room)> {
+        Ok(events::table
+            .inner_join(rooms::table)
+            .filter(events::id.eq(Uuid::from(id)))
+            .filter(creator_is_active())
+            .select((Event::as_select(), Room::as_select()))
+            .get_result(conn)
+            .await?)
     }
 
     /// Looks an event up by id whatever the state of its creator.

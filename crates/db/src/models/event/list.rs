@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use super::{Event, creator_is_active};
 use crate::enums::{EventInviteStatus, SqlEventInviteStatus};
-use crate::schema::{event_favorites, event_invites, events};
+use crate::models::room::Room;
+use crate::schema::{event_favorites, event_invites, events, rooms};
 use crate::{DbConnection, Result};
 
 /// The largest page [`Event::list_for_user`] returns.
@@ -80,6 +81,8 @@ pub struct EventListQuery {
 pub struct EventListEntry {
     /// The event row.
     pub event: Event,
+    /// The event's room.
+    pub room: Room,
     /// The reader's own invite status, `None` without an invite row.
     pub invite_status: Option<EventInviteStatus>,
     /// Whether the reader marked the event as favourite.
@@ -100,10 +103,14 @@ type FavoriteOn = dsl::And<
     dsl::Eq<event_favorites::event_id, events::id>,
     dsl::Eq<event_favorites::user_id, Uuid>,
 >;
-/// The FROM clause of the listing: events plus the reader's invite and
-/// favourite rows.
+/// The FROM clause of the listing: events with their rooms, plus the
+/// reader's invite and favourite rows.
 type Source = dsl::LeftJoinQuerySource<
-    dsl::LeftJoinQuerySource<events::table, event_invites::table, InviteOn>,
+    dsl::LeftJoinQuerySource<
+        dsl::InnerJoinQuerySource<events::table, rooms::table>,
+        event_invites::table,
+        InviteOn,
+    >,
     event_favorites::table,
     FavoriteOn,
 >;
@@ -175,6 +182,7 @@ impl Event {
         let user = Uuid::from(query.user);
         let filter = &query.filter;
         let joined = events::table
+            .inner_join(rooms::table)
             .left_join(
                 event_invites::table.on(event_invites::event_id
                     .eq(events::id)
@@ -195,6 +203,7 @@ impl Event {
             )
             .select((
                 Event::as_select(),
+                Room::as_select(),
                 event_invites::status.nullable(),
                 event_favorites::user_id.nullable(),
             ))
@@ -228,11 +237,13 @@ impl Event {
         if filter.favorites {
             select = select.filter(event_favorites::user_id.is_not_null());
         }
-        let rows: Vec<(Event, Option<EventInviteStatus>, Option<Uuid>)> = select.load(conn).await?;
+        let rows: Vec<(Event, Room, Option<EventInviteStatus>, Option<Uuid>)> =
+            select.load(conn).await?;
         Ok(rows
             .into_iter()
-            .map(|(event, invite_status, favorite)| EventListEntry {
+            .map(|(event, room, invite_status, favorite)| EventListEntry {
                 event,
+                room,
                 invite_status,
                 is_favorite: favorite.is_some(),
             })
