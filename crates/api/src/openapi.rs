@@ -13,6 +13,8 @@ use crate::state::AppState;
     info(title = "Conclave", description = "OpenTalk v0.29.6-compatible control plane API"),
     servers((url = "/v1")),
     paths(
+        crate::v1::auth::get_login,
+        crate::v1::auth::post_login,
         crate::v1::users::get_me,
         crate::v1::users::patch_users_me,
         crate::v1::users::get_me_tariff,

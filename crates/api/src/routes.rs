@@ -8,10 +8,12 @@
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
+use crate::authz::Acl;
+use crate::state::AppState;
 use crate::v1;
 
 /// Registers every route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
     cfg.service(crate::health::live)
         .service(crate::health::ready)
         .service(crate::health::well_known)
@@ -22,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(v1::auth::post_login)
                 .service(
                     web::scope("")
+                        .wrap(Acl::new(state.authz.clone()))
                         .wrap(from_fn(crate::auth::authenticate))
                         .configure(user_routes),
                 ),

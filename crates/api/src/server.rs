@@ -48,12 +48,20 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let pool = conclave_db::build_pool(&settings.database.url, &pool_config)?;
     let auth = Arc::new(crate::auth::Authenticator::from_settings(&settings)?);
     auth.warm_up().await;
+    let authz =
+        crate::authz::Authorizer::new(pool.clone(), &settings.authz, &settings.database.url);
+    // Every start makes sure role::user's default rules exist (rules.md §11.3).
+    authz
+        .install_default_rules()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot install the default access rules: {e}"))?;
     let modules = Arc::new(settings.module_catalogue()?);
     let global_disabled_features = Arc::new(settings.global_disabled_features()?);
     Ok(AppState {
         settings: Arc::new(settings),
         pool,
         auth,
+        authz,
         modules,
         global_disabled_features,
     })
@@ -68,6 +76,7 @@ pub async fn start(state: AppState) -> anyhow::Result<RunningServer> {
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         let settings = data.settings.clone();
+        let state = data.clone();
         App::new()
             .app_data(data.clone())
             .app_data(
@@ -93,7 +102,7 @@ pub async fn start(state: AppState) -> anyhow::Result<RunningServer> {
                     Ok(res)
                 }
             })
-            .configure(crate::routes::configure)
+            .configure(|cfg| crate::routes::configure(cfg, &state))
     })
     .listen(listener)?
     .shutdown_timeout(http.shutdown_timeout_secs);

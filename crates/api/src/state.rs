@@ -17,6 +17,8 @@ pub struct AppState {
     pub pool: Pool,
     /// Token verification (OIDC keys, token cache).
     pub auth: Arc<crate::auth::Authenticator>,
+    /// The authorization engine (per-subject cached policies).
+    pub authz: crate::authz::Authorizer,
     /// The validated module catalogue (rules.md §8.3).
     pub modules: Arc<ModuleCatalogue>,
     /// `defaults.disabled_features`, parsed.
