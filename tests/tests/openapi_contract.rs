@@ -15,8 +15,16 @@ const PENDING: &[(&str, &str, &str)] = &[
     ("DELETE", "/events/{event_id}", "meetings"),
     ("PATCH", "/events/{event_id}", "meetings"),
     ("GET", "/events/{event_id}/instances", "meetings"),
-    ("GET", "/events/{event_id}/instances/{instance_id}", "meetings"),
-    ("PATCH", "/events/{event_id}/instances/{instance_id}", "meetings"),
+    (
+        "GET",
+        "/events/{event_id}/instances/{instance_id}",
+        "meetings",
+    ),
+    (
+        "PATCH",
+        "/events/{event_id}/instances/{instance_id}",
+        "meetings",
+    ),
     ("DELETE", "/events/{event_id}/invite", "meetings"),
     ("PATCH", "/events/{event_id}/invite", "meetings"),
     ("GET", "/events/{event_id}/invites", "meetings"),
@@ -50,9 +58,21 @@ const PENDING: &[(&str, &str, &str)] = &[
     ("POST", "/rooms/{room_id}/start_invited", "rooms"),
     ("GET", "/rooms/{room_id}/streaming_targets", "rooms"),
     ("POST", "/rooms/{room_id}/streaming_targets", "rooms"),
-    ("GET", "/rooms/{room_id}/streaming_targets/{streaming_target_id}", "rooms"),
-    ("DELETE", "/rooms/{room_id}/streaming_targets/{streaming_target_id}", "rooms"),
-    ("PATCH", "/rooms/{room_id}/streaming_targets/{streaming_target_id}", "rooms"),
+    (
+        "GET",
+        "/rooms/{room_id}/streaming_targets/{streaming_target_id}",
+        "rooms",
+    ),
+    (
+        "DELETE",
+        "/rooms/{room_id}/streaming_targets/{streaming_target_id}",
+        "rooms",
+    ),
+    (
+        "PATCH",
+        "/rooms/{room_id}/streaming_targets/{streaming_target_id}",
+        "rooms",
+    ),
     ("GET", "/rooms/{room_id}/tariff", "rooms"),
     ("GET", "/rooms/{room_id}/assets", "assets"),
     ("POST", "/rooms/{room_id}/assets", "assets"),
@@ -71,7 +91,9 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 fn reference_path() -> PathBuf {
     let dir = std::env::var_os("CONCLAVE_REFERENCE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference")
+        });
     dir.join("opentalk-v0.29.6-openapi.yaml")
 }
 
@@ -107,7 +129,11 @@ fn every_upstream_operation_is_served_or_pending() {
         .collect();
 
     let gaps: Vec<_> = upstream_ops.difference(&our_ops).collect();
-    println!("OpenAPI gaps against upstream v0.29.6 ({} of {}):", gaps.len(), upstream_ops.len());
+    println!(
+        "OpenAPI gaps against upstream v0.29.6 ({} of {}):",
+        gaps.len(),
+        upstream_ops.len()
+    );
     for (method, path) in &gaps {
         let owner = PENDING
             .iter()
@@ -117,19 +143,32 @@ fn every_upstream_operation_is_served_or_pending() {
     }
 
     let unowned: Vec<_> = gaps.iter().filter(|op| !pending.contains(**op)).collect();
-    assert!(unowned.is_empty(), "operations missing and not pending: {unowned:?}");
+    assert!(
+        unowned.is_empty(),
+        "operations missing and not pending: {unowned:?}"
+    );
     let served_but_pending: Vec<_> = pending.iter().filter(|op| our_ops.contains(*op)).collect();
     assert!(
         served_but_pending.is_empty(),
         "now served, remove from PENDING: {served_but_pending:?}"
     );
-    let unknown: Vec<_> = pending.iter().filter(|op| !upstream_ops.contains(*op)).collect();
-    assert!(unknown.is_empty(), "PENDING names operations upstream lacks: {unknown:?}");
+    let unknown: Vec<_> = pending
+        .iter()
+        .filter(|op| !upstream_ops.contains(*op))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "PENDING names operations upstream lacks: {unknown:?}"
+    );
 }
 
 #[test]
 fn document_is_openapi_3_1_with_the_v1_server() {
     let ours = serde_json::to_value(conclave_api::openapi::document()).unwrap();
-    assert!(ours["openapi"].as_str().unwrap().starts_with("3.1"), "{}", ours["openapi"]);
+    assert!(
+        ours["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        ours["openapi"]
+    );
     assert_eq!(ours["servers"][0]["url"], "/v1");
 }

@@ -58,7 +58,11 @@ impl EventCursor {
         if !reader.0.is_empty() {
             return Err(InvalidCursor);
         }
-        Ok(Self { event_id: EventId::from_uuid(id), created_at, starts_at })
+        Ok(Self {
+            event_id: EventId::from_uuid(id),
+            created_at,
+            starts_at,
+        })
     }
 }
 
@@ -138,8 +142,14 @@ mod tests {
             "EAAAAAAAAAAAAAAAAAAAAAAAAEQzIhEAFAAAAAAAAAAyMDI0LTA3LTIwVDE0OjE2OjE5WgA",
         )
         .unwrap();
-        assert_eq!(cursor.event_id.to_string(), "00000000-0000-0000-0000-004433221100");
-        assert_eq!(cursor.created_at, Utc.with_ymd_and_hms(2024, 7, 20, 14, 16, 19).unwrap());
+        assert_eq!(
+            cursor.event_id.to_string(),
+            "00000000-0000-0000-0000-004433221100"
+        );
+        assert_eq!(
+            cursor.created_at,
+            Utc.with_ymd_and_hms(2024, 7, 20, 14, 16, 19).unwrap()
+        );
         assert_eq!(cursor.starts_at, None);
         // Whole-second times re-encode to the very same token.
         assert_eq!(
@@ -167,7 +177,14 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for token in ["", "!!!", "AAAA", "BAAAAAAAAAAA", "EAAAAAAAAAAA", "/////////////////w"] {
+        for token in [
+            "",
+            "!!!",
+            "AAAA",
+            "BAAAAAAAAAAA",
+            "EAAAAAAAAAAA",
+            "/////////////////w",
+        ] {
             assert!(EventCursor::decode(token).is_err(), "{token}");
         }
         assert!(PageCursor::decode("AAAA").is_err());
