@@ -1,5 +1,9 @@
 //! Wire types: the JSON shapes of requests and responses, with upstream's
 //! type names (api.md §6).
 
+pub mod invite;
+pub mod room;
+pub mod sip;
+pub mod streaming;
 pub mod tariff;
 pub mod user;

@@ -1,0 +1,1 @@
+//! Room invite code wire types (api.md §6.3).

@@ -1,0 +1,1 @@
+//! Room wire types (api.md §6.3).

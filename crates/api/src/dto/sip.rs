@@ -1,0 +1,1 @@
+//! SIP configuration wire types (api.md §6.3).

@@ -1,0 +1,1 @@
+//! Streaming target wire types (api.md §6.3).

@@ -1,0 +1,1 @@
+//! SIP dial-in configuration: /v1/rooms/{id}/sip (api.md §7.5).
