@@ -209,6 +209,12 @@ async fn engine_decides_like_casbin() {
             listen_for_changes: false,
         };
         let engine = Authorizer::new(db.pool(), &settings, db.url());
+        // No cache at all: every decision takes the one-query closure load.
+        let uncached = AuthzSettings {
+            cache_capacity: 0,
+            listen_for_changes: false,
+        };
+        let cold = Authorizer::new(db.pool(), &uncached, db.url());
         let mut oracle = reference_enforcer(MemoryAdapter::default()).await.unwrap();
         oracle.add_policies(policies.clone()).await.unwrap();
         oracle.add_grouping_policies(links.clone()).await.unwrap();
@@ -224,6 +230,11 @@ async fn engine_decides_like_casbin() {
                 .unwrap();
             let got = engine.check_request(&subject, &path, method).await.unwrap();
             assert_eq!(got, want, "world {world}: {subject} {method} {path}");
+            let cold_got = cold.check_request(&subject, &path, method).await.unwrap();
+            assert_eq!(
+                cold_got, want,
+                "uncached, world {world}: {subject} {method} {path}"
+            );
             allowed += usize::from(want);
             total_requests += 1;
         }
