@@ -10,6 +10,9 @@ use anyhow::Context as _;
 use super::{Cluster, Profile, Shutdown, bindir};
 use crate::interrupt;
 
+/// Directory name prefix; the owning process id follows it.
+const PREFIX: &str = "conclave-pg";
+
 /// A running throw-away server.
 #[derive(Debug)]
 pub struct TempCluster {
@@ -23,7 +26,8 @@ impl TempCluster {
     /// Creates, initialises and starts a fresh cluster.
     pub fn start(profile: Profile) -> anyhow::Result<Self> {
         let bindir = bindir::find()?;
-        let work_dir = fresh_dir(&std::env::temp_dir(), "conclave-pg")?;
+        sweep_leftovers(&bindir);
+        let work_dir = fresh_dir(&std::env::temp_dir(), PREFIX)?;
         let cluster = Cluster::new(bindir, work_dir);
         let for_cleanup = cluster.clone();
         // Registered before initdb, so that any failure below still removes
@@ -79,6 +83,39 @@ fn teardown(cluster: &Cluster) {
     }
 }
 
+/// Stops and removes the clusters of processes that died without cleaning
+/// up (killed with SIGKILL, say), so they do not pile up.
+fn sweep_leftovers(bindir: &Path) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name();
+        let Some(owner) = name.to_str().and_then(owner_pid) else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{owner}")).exists() {
+            eprintln!(
+                "removing the leftover test server {}",
+                entry.path().display()
+            );
+            teardown(&Cluster::new(bindir.to_path_buf(), entry.path()));
+        }
+    }
+}
+
+/// The owner's process id in a directory name made by [`fresh_dir`] with
+/// [`PREFIX`].
+fn owner_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(PREFIX)?.strip_prefix('-')?;
+    let mut parts = rest.split('-');
+    let pid = parts.next()?.parse().ok()?;
+    let nanos = parts.next()?;
+    let attempt = parts.next()?;
+    let well_formed = u32::from_str_radix(nanos, 16).is_ok() && attempt.parse::<u32>().is_ok();
+    (well_formed && parts.next().is_none()).then_some(pid)
+}
+
 /// Creates a new private (mode 700) directory `<parent>/<prefix>-<unique>`.
 pub fn fresh_dir(parent: &Path, prefix: &str) -> anyhow::Result<PathBuf> {
     let nanos = SystemTime::now()
@@ -97,4 +134,26 @@ pub fn fresh_dir(parent: &Path, prefix: &str) -> anyhow::Result<PathBuf> {
     }
     Err(last_error.map_or_else(|| anyhow::anyhow!("no attempt made"), anyhow::Error::from))
         .with_context(|| format!("cannot create a fresh directory in {}", parent.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owner_pid;
+
+    #[test]
+    fn owner_pids_of_directory_names() {
+        let cases = [
+            ("conclave-pg-1234-18b4ab53-0", Some(1234)),
+            ("conclave-pg-1-0-17", Some(1)),
+            ("conclave-pg-1234-18b4ab53", None),
+            ("conclave-pg-x-18b4ab53-0", None),
+            ("conclave-pg-1234-zz-0", None),
+            ("conclave-pg-1234-18b4ab53-0-1", None),
+            ("conclave-dev-pg-1234-18b4ab53-0", None),
+            ("other", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(owner_pid(name), expected, "{name}");
+        }
+    }
 }
