@@ -26,13 +26,11 @@ pub mod middleware;
 pub mod model;
 pub mod rules;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use conclave_db::authz::{
-    Invalidation, apply_change, install_default_rules, load_closure_rows, load_subject_rows,
-};
+use conclave_db::authz::{Invalidation, apply_change, install_default_rules, load_subject_rows};
 use conclave_db::{DbError, Pool};
 use conclave_domain::access::matcher::MAX_ROLE_DEPTH;
 use conclave_domain::access::{AccessChange, strip_version_prefix};
@@ -180,7 +178,6 @@ impl Authorizer {
         let mut seen: HashSet<String> = HashSet::from([subject.to_owned()]);
         let mut visited = vec![subject.to_owned()];
         let mut frontier = vec![subject.to_owned()];
-        let prefetched = self.prefetch(subject).await?;
         // Level d holds subjects d links away; like the domain's
         // `role_closure`, links are followed up to MAX_ROLE_DEPTH deep.
         for depth in 0..=MAX_ROLE_DEPTH {
@@ -188,7 +185,7 @@ impl Authorizer {
                 break;
             }
             let mut next = Vec::new();
-            for rules in self.rules_of(&frontier, &prefetched).await? {
+            for rules in self.rules_of(&frontier).await? {
                 if found(&rules) {
                     return Ok((true, visited));
                 }
@@ -207,36 +204,9 @@ impl Authorizer {
         Ok((false, visited))
     }
 
-    /// When `subject` is not cached, loads its whole closure with one query
-    /// (one round trip instead of one per level) and caches every entry.
-    async fn prefetch(
-        &self,
-        subject: &str,
-    ) -> Result<HashMap<String, Arc<SubjectRules>>, AuthzError> {
-        let cache = &self.inner.cache;
-        if cache.get(subject).is_some() {
-            return Ok(HashMap::new());
-        }
-        let epoch = cache.epoch();
-        let mut conn = conclave_db::pool::get(&self.inner.pool).await?;
-        let depth = i32::try_from(MAX_ROLE_DEPTH).unwrap_or(i32::MAX);
-        let mut out = HashMap::new();
-        for rows in load_closure_rows(&mut conn, subject, depth).await? {
-            let subject = rows.subject.clone();
-            let rules = Arc::new(SubjectRules::compile(rows));
-            cache.insert(subject.clone(), rules.clone(), epoch);
-            out.insert(subject, rules);
-        }
-        Ok(out)
-    }
-
-    /// The rules of `subjects`, from `prefetched`, the cache, or one query
-    /// for the missing ones.
-    async fn rules_of(
-        &self,
-        subjects: &[String],
-        prefetched: &HashMap<String, Arc<SubjectRules>>,
-    ) -> Result<Vec<Arc<SubjectRules>>, AuthzError> {
+    /// The rules of `subjects`, from the cache or with one query for the
+    /// missing ones.
+    async fn rules_of(&self, subjects: &[String]) -> Result<Vec<Arc<SubjectRules>>, AuthzError> {
         let cache = &self.inner.cache;
         // Taken before reading the database, so a result that an
         // invalidation overtakes is not cached.
@@ -244,11 +214,7 @@ impl Authorizer {
         let mut out = Vec::with_capacity(subjects.len());
         let mut missing = Vec::new();
         for subject in subjects {
-            match prefetched
-                .get(subject)
-                .cloned()
-                .or_else(|| cache.get(subject))
-            {
+            match cache.get(subject) {
                 Some(rules) => out.push(rules),
                 None => missing.push(subject.clone()),
             }

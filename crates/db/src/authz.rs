@@ -18,7 +18,7 @@ pub mod rows;
 pub mod write;
 
 pub use listing::accessible_room_ids;
-pub use load::{SubjectRows, load_closure_rows, load_subject_rows};
+pub use load::{SubjectRows, load_subject_rows};
 pub use write::{Invalidation, apply_change, install_default_rules, notify};
 
 /// The PostgreSQL channel that carries rule changes between instances. The

@@ -54,66 +54,6 @@ pub async fn load_subject_rows(
     Ok(group_rows(subjects, rows))
 }
 
-/// Loads, with one recursive query, the `p` and `g` rows of `subject` and of
-/// every role and group it reaches through `g` links at most `max_depth`
-/// links deep. Every subject of that closure gets an entry (empty when it
-/// has no rows). Used on a cold cache, so a decision costs one round trip.
-pub async fn load_closure_rows(
-    conn: &mut DbConnection,
-    subject: &str,
-    max_depth: i32,
-) -> Result<Vec<SubjectRows>> {
-    use diesel::sql_types::{Integer, Text};
-
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Text)]
-        ptype: String,
-        #[diesel(sql_type = Text)]
-        v0: String,
-        #[diesel(sql_type = Text)]
-        v1: String,
-        #[diesel(sql_type = Text)]
-        v2: String,
-    }
-    // UNION (not ALL) over (subject, depth) stops cycles; the depth bound
-    // stops everything else. `= ANY(ARRAY(...))` makes the closure one
-    // array parameter, so both steps are prefix scans of the unique index.
-    let rows: Vec<Row> = diesel::sql_query(
-        "WITH RECURSIVE closure(s, depth) AS ( \
-           SELECT $1::text, 0 \
-           UNION \
-           SELECT c.v1, cl.depth + 1 FROM closure cl \
-           JOIN casbin_rule c ON c.ptype = 'g' AND c.v0 = cl.s \
-           WHERE cl.depth < $2) \
-         SELECT c.ptype, c.v0, c.v1, c.v2 FROM casbin_rule c \
-         WHERE c.ptype IN ('p', 'g') AND c.v0 IN (SELECT s FROM closure) \
-         LIMIT $3",
-    )
-    .bind::<Text, _>(subject)
-    .bind::<Integer, _>(max_depth)
-    .bind::<diesel::sql_types::BigInt, _>(MAX_ROWS_PER_LOAD + 1)
-    .load(conn)
-    .await?;
-    if rows.len() as i64 > MAX_ROWS_PER_LOAD {
-        return Err(DbError::Other(format!(
-            "more than {MAX_ROWS_PER_LOAD} casbin rules for {subject} and its roles"
-        )));
-    }
-    let mut subjects: Vec<String> = vec![subject.to_owned()];
-    for row in rows.iter().filter(|r| r.ptype == "g") {
-        subjects.push(row.v0.clone());
-        subjects.push(row.v1.clone());
-    }
-    subjects.sort();
-    subjects.dedup();
-    let rows = rows
-        .into_iter()
-        .map(|r| (r.ptype, r.v0, r.v1, r.v2))
-        .collect();
-    Ok(group_rows(&subjects, rows))
-}
-
 fn group_rows(
     subjects: &[String],
     rows: Vec<(String, String, String, String)>,
