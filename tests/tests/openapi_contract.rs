@@ -51,28 +51,6 @@ const PENDING: &[(&str, &str, &str)] = &[
     ("GET", "/rooms/{room_id}/invites/{invite_code}", "rooms"),
     ("PUT", "/rooms/{room_id}/invites/{invite_code}", "rooms"),
     ("DELETE", "/rooms/{room_id}/invites/{invite_code}", "rooms"),
-    ("GET", "/rooms/{room_id}/sip", "rooms"),
-    ("PUT", "/rooms/{room_id}/sip", "rooms"),
-    ("DELETE", "/rooms/{room_id}/sip", "rooms"),
-    ("POST", "/rooms/{room_id}/start", "rooms"),
-    ("POST", "/rooms/{room_id}/start_invited", "rooms"),
-    ("GET", "/rooms/{room_id}/streaming_targets", "rooms"),
-    ("POST", "/rooms/{room_id}/streaming_targets", "rooms"),
-    (
-        "GET",
-        "/rooms/{room_id}/streaming_targets/{streaming_target_id}",
-        "rooms",
-    ),
-    (
-        "DELETE",
-        "/rooms/{room_id}/streaming_targets/{streaming_target_id}",
-        "rooms",
-    ),
-    (
-        "PATCH",
-        "/rooms/{room_id}/streaming_targets/{streaming_target_id}",
-        "rooms",
-    ),
     ("GET", "/rooms/{room_id}/tariff", "rooms"),
     ("GET", "/rooms/{room_id}/assets", "assets"),
     ("POST", "/rooms/{room_id}/assets", "assets"),
@@ -82,8 +60,6 @@ const PENDING: &[(&str, &str, &str)] = &[
     ("POST", "/services/call_in/start", "services"),
     ("POST", "/services/recording/start", "services"),
     ("GET", "/services/recording/upload", "services"),
-    ("GET", "/signaling", "signaling"),
-    ("GET", "/turn", "signaling"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

@@ -56,6 +56,9 @@ pub struct Settings {
     /// Authorization cache and propagation.
     #[serde(default)]
     pub authz: AuthzSettings,
+    /// Signaling tickets issued by the start endpoints.
+    #[serde(default)]
+    pub signaling: SignalingSettings,
     /// The module catalogue: module id → the feature ids the tariff resource
     /// lists (rules.md §8.3). Conclave has no signaling modules of its own.
     #[serde(default = "default_modules")]
@@ -326,6 +329,31 @@ impl Default for AuthzSettings {
         Self {
             cache_capacity: 10_000,
             listen_for_changes: true,
+        }
+    }
+}
+
+/// Signaling tickets (`POST /v1/rooms/{id}/start…`): HMAC-signed, so any
+/// instance sharing the secret can verify them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignalingSettings {
+    /// HMAC-SHA256 key of tickets and resumption tokens (at least 32
+    /// bytes). Absent: a random per-process key, so tickets only verify on
+    /// the instance that issued them.
+    pub ticket_secret: Option<crate::ticket::TicketSecret>,
+    /// Lifetime of a ticket in seconds.
+    pub ticket_ttl_secs: u64,
+    /// Lifetime of a resumption token in seconds.
+    pub resumption_ttl_secs: u64,
+}
+
+impl Default for SignalingSettings {
+    fn default() -> Self {
+        Self {
+            ticket_secret: None,
+            ticket_ttl_secs: 60,
+            resumption_ttl_secs: 3600,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod ticket;
 pub mod v1;
 
 pub use config::Settings;

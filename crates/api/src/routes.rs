@@ -18,17 +18,36 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
         .service(crate::health::ready)
         .service(crate::health::well_known)
         .configure(crate::openapi::configure)
+        // Upstream serves signaling at the root; `/v1/signaling` below too.
+        .service(v1::start::signaling::ws_service)
         .service(
             web::scope("/v1")
+                .service(v1::start::start_invited)
+                .service(v1::start::signaling::ws_service)
+                .service(v1::start::signaling::get_turn)
                 .service(v1::auth::get_login)
                 .service(v1::auth::post_login)
                 .service(
                     web::scope("")
                         .wrap(Acl::new(state.authz.clone()))
                         .wrap(from_fn(crate::auth::authenticate))
-                        .configure(user_routes),
+                        .configure(user_routes)
+                        .configure(room_satellite_routes),
                 ),
         );
+}
+
+/// SIP, streaming targets and start of a room (user group, relative to `/v1`).
+fn room_satellite_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(v1::sip::get_room_sip)
+        .service(v1::sip::put_room_sip)
+        .service(v1::sip::delete_room_sip)
+        .service(v1::streaming_targets::get_streaming_targets)
+        .service(v1::streaming_targets::post_streaming_target)
+        .service(v1::streaming_targets::get_streaming_target)
+        .service(v1::streaming_targets::patch_streaming_target)
+        .service(v1::streaming_targets::delete_streaming_target)
+        .service(v1::start::start);
 }
 
 /// Routes of the user / invite-code group, relative to `/v1`.

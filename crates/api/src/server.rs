@@ -57,6 +57,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("cannot install the default access rules: {e}"))?;
     let modules = Arc::new(settings.module_catalogue()?);
     let global_disabled_features = Arc::new(settings.global_disabled_features()?);
+    let tickets = Arc::new(crate::ticket::TicketIssuer::from_settings(
+        &settings.signaling,
+    ));
     Ok(AppState {
         settings: Arc::new(settings),
         pool,
@@ -64,6 +67,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         authz,
         modules,
         global_disabled_features,
+        tickets,
     })
 }
 

@@ -23,6 +23,8 @@ pub struct AppState {
     pub modules: Arc<ModuleCatalogue>,
     /// `defaults.disabled_features`, parsed.
     pub global_disabled_features: Arc<Vec<QualifiedFeature>>,
+    /// Signs signaling tickets (`signaling.*`).
+    pub tickets: Arc<crate::ticket::TicketIssuer>,
 }
 
 impl AppState {
