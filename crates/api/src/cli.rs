@@ -4,6 +4,7 @@
 //! text report to the given writer, so tests can run them directly.
 
 pub mod acl;
+pub mod dev;
 pub mod tariffs;
 pub mod tenants;
 

@@ -24,6 +24,11 @@ enum Command {
     Serve,
     /// Apply pending database migrations.
     Migrate,
+    /// Print a development token for a demo user (needs `dev.enabled`).
+    DevToken {
+        /// The user name, e.g. alice, bob or carol.
+        name: String,
+    },
     /// Administration commands.
     #[command(flatten)]
     Admin(AdminCommand),
@@ -46,6 +51,9 @@ async fn main() -> anyhow::Result<()> {
             for version in applied {
                 println!("  {version}");
             }
+        }
+        Command::DevToken { name } => {
+            conclave_api::cli::dev::print_token(&settings, &name, &mut std::io::stdout())?;
         }
         Command::Admin(admin) => {
             let mut conn = AsyncPgConnection::establish(&settings.database.url).await?;

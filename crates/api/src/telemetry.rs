@@ -12,7 +12,9 @@ pub fn init(settings: &LoggingSettings) {
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        // Logs go to stderr, so command output on stdout stays clean.
+        .with_writer(std::io::stderr);
     let _ = if settings.json {
         builder.json().flatten_event(true).try_init()
     } else {
