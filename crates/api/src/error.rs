@@ -177,6 +177,14 @@ impl From<DbError> for ApiError {
     }
 }
 
+/// Lets handlers run `conn.transaction::<_, ApiError, _>(…)`: diesel's own
+/// errors (from BEGIN/COMMIT) map like any database error.
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        DbError::from(err).into()
+    }
+}
+
 /// Extractor error handlers, so body, query and path errors carry the JSON
 /// body too (api.md §2.2, §3.4).
 pub mod extractors {
@@ -247,6 +255,15 @@ mod tests {
             assert_eq!(got.as_u16(), status);
             assert_eq!(body["code"], code);
         }
+    }
+
+    #[actix_web::test]
+    async fn diesel_errors_map_like_db_errors() {
+        let (status, body, _) = render(diesel::result::Error::NotFound.into()).await;
+        assert_eq!(
+            (status.as_u16(), &body["code"]),
+            (404, &serde_json::json!("not_found"))
+        );
     }
 
     #[actix_web::test]

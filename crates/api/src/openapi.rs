@@ -32,8 +32,21 @@ use crate::state::AppState;
         crate::v1::start::start_invited,
         crate::v1::start::signaling::ws_service,
         crate::v1::start::signaling::get_turn,
+        crate::v1::rooms::accessible_rooms,
+        crate::v1::rooms::new_room,
+        crate::v1::rooms::get_room,
+        crate::v1::rooms::patch_room,
+        crate::v1::rooms::delete::delete_room_handler,
+        crate::v1::rooms::event::get_room_tariff,
+        crate::v1::rooms::event::get_room_event,
+        crate::v1::invites::get_invites,
+        crate::v1::invites::add_invite,
+        crate::v1::invites::get_invite,
+        crate::v1::invites::update_invite,
+        crate::v1::invites::delete_invite,
+        crate::v1::invites::verify::verify_invite_code,
     ),
-    tags((name = "auth"), (name = "users")),
+    tags((name = "auth"), (name = "users"), (name = "rooms"), (name = "invites")),
 )]
 pub struct ApiDoc;
 

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
                 .service(v1::start::signaling::get_turn)
                 .service(v1::auth::get_login)
                 .service(v1::auth::post_login)
+                .service(v1::invites::verify::verify_invite_code)
                 .service(
                     web::scope("")
                         .wrap(Acl::new(state.authz.clone()))
@@ -57,5 +58,17 @@ fn user_routes(cfg: &mut web::ServiceConfig) {
         .service(v1::users::patch_users_me)
         .service(v1::users::get_me_tariff)
         .service(v1::users::find)
-        .service(v1::users::get_user);
+        .service(v1::users::get_user)
+        .service(v1::rooms::accessible_rooms)
+        .service(v1::rooms::new_room)
+        .service(v1::rooms::get_room)
+        .service(v1::rooms::patch_room)
+        .service(v1::rooms::delete::delete_room_handler)
+        .service(v1::rooms::event::get_room_tariff)
+        .service(v1::rooms::event::get_room_event)
+        .service(v1::invites::get_invites)
+        .service(v1::invites::add_invite)
+        .service(v1::invites::get_invite)
+        .service(v1::invites::update_invite)
+        .service(v1::invites::delete_invite);
 }

@@ -106,7 +106,8 @@ impl Invite {
             .await?)
     }
 
-    /// One page of a room's codes (inactive ones included), newest first.
+    /// One page of a room's codes (inactive ones included), most recently
+    /// updated first (api.md `GET /rooms/{id}/invites`).
     pub async fn list_for_room(
         conn: &mut DbConnection,
         room: RoomId,
@@ -120,7 +121,7 @@ impl Invite {
             .await?;
         let items = invites::table
             .filter(filter)
-            .order((invites::created_at.desc(), invites::id))
+            .order((invites::updated_at.desc(), invites::id))
             .offset(page.offset())
             .limit(page.limit())
             .select(Invite::as_select())
