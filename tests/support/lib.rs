@@ -5,8 +5,10 @@
 //! Tests need `CONCLAVE_TEST_DATABASE_URL` (set by `cargo xtask test`).
 
 pub mod app;
+pub mod fixtures;
 pub mod issuer;
 pub mod rows;
+pub mod schema;
 pub mod tokens;
 
 pub use app::{TestApp, spawn_app, spawn_app_with, test_settings};
