@@ -5,12 +5,24 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::schema::casbin_rule;
 use crate::{DbConnection, DbError, Result};
+use diesel::sql_types::{Array, Text};
 
 /// The most rows one load may return. A subject that owns more (a user with
 /// tens of thousands of events) is refused rather than loaded without bound.
 pub const MAX_ROWS_PER_LOAD: i64 = 250_000;
+
+#[derive(QueryableByName)]
+struct RuleRow4 {
+    #[diesel(sql_type = Text)]
+    ptype: String,
+    #[diesel(sql_type = Text)]
+    v0: String,
+    #[diesel(sql_type = Text)]
+    v1: String,
+    #[diesel(sql_type = Text)]
+    v2: String,
+}
 
 /// The rules whose `v0` is one subject.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,18 +46,21 @@ pub async fn load_subject_rows(
     if subjects.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(String, String, String, String)> = casbin_rule::table
-        .filter(casbin_rule::ptype.eq_any(["p", "g"]))
-        .filter(casbin_rule::v0.eq_any(subjects))
-        .select((
-            casbin_rule::ptype,
-            casbin_rule::v0,
-            casbin_rule::v1,
-            casbin_rule::v2,
-        ))
-        .limit(MAX_ROWS_PER_LOAD + 1)
-        .load(conn)
-        .await?;
+    // Constants are literals, not parameters: with a parameterised LIMIT,
+    // PostgreSQL's generic plan for this prepared statement is a sequential
+    // scan on small tables (it expects the limit to stop the scan early).
+    let rows: Vec<RuleRow4> = diesel::sql_query(format!(
+        "SELECT ptype, v0, v1, v2 FROM casbin_rule \
+         WHERE ptype IN ('p', 'g') AND v0 = ANY($1) LIMIT {}",
+        MAX_ROWS_PER_LOAD + 1
+    ))
+    .bind::<Array<Text>, _>(subjects)
+    .load(conn)
+    .await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|r| (r.ptype, r.v0, r.v1, r.v2))
+        .collect();
     if rows.len() as i64 > MAX_ROWS_PER_LOAD {
         return Err(DbError::Other(format!(
             "more than {MAX_ROWS_PER_LOAD} casbin rules for {subjects:?}"
