@@ -140,7 +140,9 @@ fn concrete_path(template: &str, s: &Scenario) -> String {
         .replace("{unknown_target}", &Uuid::new_v4().to_string())
 }
 
-/// Runs one cell on a fresh room; returns the status and the error code.
+/// Runs one cell on a fresh room; returns the status and the error code
+/// (for a 401, `unauthorized` only when `WWW-Authenticate` is present too,
+/// api.md §3.6).
 async fn run_cell(app: &TestApp, people: &People, op: &str, actor: usize) -> (u16, Option<String>) {
     let spec = RoomSpec {
         // The event makes `/event` answer 200; elsewhere it would turn the
@@ -174,6 +176,10 @@ async fn run_cell(app: &TestApp, people: &People, op: &str, actor: usize) -> (u1
         .and_then(|j| j.get("code"))
         .and_then(Value::as_str)
         .map(str::to_owned);
+    let error_code = match (reply.status.as_u16(), &reply.www_authenticate) {
+        (401, None) => error_code.map(|code| format!("{code} without WWW-Authenticate")),
+        _ => error_code,
+    };
     (reply.status.as_u16(), error_code)
 }
 

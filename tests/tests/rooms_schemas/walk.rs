@@ -211,7 +211,7 @@ fn success_steps(main: &Scenario, plain: &Scenario) -> Vec<Step> {
         step("GET /rooms/{room_id}/streaming_targets/{streaming_target_id}", "read", st.clone(), Owner, None, 200),
         step("PATCH /rooms/{room_id}/streaming_targets/{streaming_target_id}", "rename", st.clone(), Owner, Some(json!({"name": "Renamed"})), 200),
         step("POST /rooms/{room_id}/start", "owner", format!("{r}/start"), Owner, Some(json!({})), 200),
-        step("POST /rooms/{room_id}/start_invited", "guest", format!("{r}/start_invited"), Who::Anonymous, Some(json!({"invite_code": code})), 200),
+        step("POST /rooms/{room_id}/start_invited", "guest", format!("{r}/start_invited"), Who::Anonymous, Some(json!({"invite_code": code, "password": "n3w"})), 200),
         step("DELETE /rooms/{room_id}/streaming_targets/{streaming_target_id}", "delete", st, Owner, None, 204),
         step("DELETE /rooms/{room_id}/invites/{invite_code}", "revoke", format!("{r}/invites/{code}"), Owner, None, 204),
         step("DELETE /rooms/{room_id}", "no event", format!("/rooms/{}", plain.room), Owner, None, 204),
