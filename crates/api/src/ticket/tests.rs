@@ -135,3 +135,33 @@ fn short_secrets_are_refused_and_never_printed() {
     assert!(!format!("{secret:?}").contains('s'.to_string().repeat(8).as_str()));
     assert_ne!(TicketSecret::random(), TicketSecret::random());
 }
+
+#[test]
+fn signaling_settings_refuse_a_short_secret_at_load_time() {
+    let load = |value: serde_json::Value| serde_json::from_value::<SignalingSettings>(value);
+    let defaults = load(serde_json::json!({})).unwrap();
+    assert_eq!(
+        (defaults.ticket_ttl_secs, defaults.resumption_ttl_secs),
+        (60, 3600)
+    );
+    assert!(defaults.ticket_secret.is_none());
+    let err = load(serde_json::json!({"ticket_secret": "short"})).unwrap_err();
+    assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+    let ok = load(serde_json::json!({"ticket_secret": "k".repeat(32), "ticket_ttl_secs": 5}));
+    let issuer = TicketIssuer::from_settings(&ok.unwrap());
+    assert_eq!(issuer.secret(), &secret(b'k'));
+    assert!(load(serde_json::json!({"ticket_secret_typo": "x"})).is_err());
+}
+
+#[test]
+fn without_a_configured_secret_each_issuer_draws_its_own() {
+    let settings = SignalingSettings::default();
+    let a = TicketIssuer::from_settings(&settings);
+    let b = TicketIssuer::from_settings(&settings);
+    let ticket = a
+        .issue(ROOM, user(1), Role::User, None, now())
+        .unwrap()
+        .ticket;
+    assert!(verify(a.secret(), &ticket).is_ok());
+    assert!(verify(b.secret(), &ticket).is_err());
+}
