@@ -201,11 +201,10 @@ async fn lists_page_by_id_with_link_headers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_input_is_refused_without_a_500() {
+async fn bad_post_bodies_are_400_and_write_nothing() {
     let app = spawn_app().await;
     let (token, alice) = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
-    let other = support::room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
     let valid: Value = serde_json::from_str(&target("t")).unwrap();
@@ -258,7 +257,16 @@ async fn bad_input_is_refused_without_a_500() {
     assert_eq!(reply.error(), (400, Some("bad_request")));
     let listed = call(&app, Method::GET, &list, auth, None).await;
     assert_eq!(listed.body, json!([]), "nothing was written");
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_patches_and_ids_are_refused_without_a_500() {
+    let app = spawn_app().await;
+    let (token, alice) = login(&app, "alice").await;
+    let room = room(&app, alice, RoomSpec::default()).await;
+    let other = support::room(&app, alice, RoomSpec::default()).await;
+    let auth = Auth::Bearer(&token);
+    let list = format!("/rooms/{room}/streaming_targets");
     let created = call(&app, Method::POST, &list, auth, Some(&target("t"))).await;
     let one = format!("{list}/{}", created.body["id"].as_str().unwrap());
     let patches = [
