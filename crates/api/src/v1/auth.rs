@@ -58,7 +58,9 @@ pub async fn post_login(
     if outcome.created {
         tracing::info!(user = %outcome.user.id, "user created at first login");
     }
-    // The rule writer's NOTIFY reaches every instance's ACL cache, this one included.
+    // Other instances hear the rule writer's NOTIFY; this one drops its own
+    // stale entries at once, also when the listener is switched off.
+    state.authz.invalidate(&outcome.invalidation);
     tracing::debug!(
         changed = outcome.invalidation.subjects.len(),
         "login rules written"
