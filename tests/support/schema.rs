@@ -147,6 +147,105 @@ impl OpenApiDoc {
             .collect())
     }
 
+    /// Properties of `body` that `schema` does not declare (the document
+    /// never sets `additionalProperties: false`, so plain validation lets
+    /// any extra field through). Objects are closed by the union of the
+    /// `properties` of the schema and its `allOf`/`oneOf`/`anyOf` branches;
+    /// an object schema with `additionalProperties` or without any
+    /// `properties` is open.
+    pub fn undeclared(&self, schema: &Value, body: &Value) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.walk_undeclared(schema, body, String::new(), &mut out, 0);
+        out
+    }
+
+    fn walk_undeclared(
+        &self,
+        schema: &Value,
+        body: &Value,
+        pointer: String,
+        out: &mut Vec<Violation>,
+        depth: usize,
+    ) {
+        // The document's schemas are not recursive; the cap only guards
+        // against a malformed one.
+        if depth > 32 {
+            return;
+        }
+        let schema = self.deref_schema(schema);
+        match body {
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        let at = format!("{pointer}/{i}");
+                        self.walk_undeclared(item_schema, item, at, out, depth + 1);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                let mut declared: Vec<(&String, &Value)> = Vec::new();
+                let mut open = None;
+                self.gather_properties(schema, &mut declared, &mut open, depth);
+                for (key, value) in map {
+                    let at = format!("{pointer}/{key}");
+                    match declared.iter().find(|(name, _)| *name == key) {
+                        Some((_, sub)) => self.walk_undeclared(sub, value, at, out, depth + 1),
+                        // A map: its values follow `additionalProperties`.
+                        None if open.is_some() => {
+                            if let Some(values) = open.filter(|v| v.is_object()) {
+                                self.walk_undeclared(values, value, at, out, depth + 1);
+                            }
+                        }
+                        None if declared.is_empty() => {}
+                        None => out.push(Violation {
+                            pointer: at,
+                            message: format!("property {key:?} is not declared by the schema"),
+                        }),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn gather_properties<'a>(
+        &'a self,
+        schema: &'a Value,
+        declared: &mut Vec<(&'a String, &'a Value)>,
+        open: &mut Option<&'a Value>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        let schema = self.deref_schema(schema);
+        if let Some(additional) = schema.get("additionalProperties") {
+            *open = Some(additional);
+        }
+        if let Some(Value::Object(props)) = schema.get("properties") {
+            declared.extend(props.iter());
+        }
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(branches)) = schema.get(keyword) {
+                for branch in branches {
+                    self.gather_properties(branch, declared, open, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// Follows `$ref`s of a schema (bounded) to the schema they name.
+    fn deref_schema<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
+        for _ in 0..8 {
+            let next = self.resolve(schema);
+            if std::ptr::eq(next, schema) {
+                break;
+            }
+            schema = next;
+        }
+        schema
+    }
+
     /// Follows a `$ref` to `#/components/...` (one level; the document
     /// never chains response references).
     fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {

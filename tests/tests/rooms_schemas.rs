@@ -3,12 +3,13 @@
 //! each body validated as JSON Schema 2020-12 against the schema the
 //! document declares for that status. Error answers without a declared
 //! schema are checked against `ErrorBody`, Conclave's error shape
-//! (api.md §3.1). Deliberate departures are listed in [`DIVERGENCES`] with
+//! (api.md §3.1). Properties a schema does not declare count as violations
+//! too (the document never closes its objects). Deliberate departures are listed in [`DIVERGENCES`] with
 //! their id and recorded in docs/compatibility.md ("Rooms").
 
 use conclave_e2e::fixtures::{is_pending, report_pending, room_app};
 use conclave_e2e::schema::{Declared, OpenApiDoc, Violation};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[path = "rooms_schemas/walk.rs"]
 mod walk;
@@ -122,9 +123,10 @@ fn check(doc: &OpenApiDoc, step: &Step, outcome: &Outcome) -> (Vec<String>, Vec<
         ));
         return (bad, accepted);
     };
-    let violations: Vec<Violation> = doc
+    let mut violations: Vec<Violation> = doc
         .validate(&schema, body)
         .unwrap_or_else(|e| panic!("{label}: {e}"));
+    violations.extend(doc.undeclared(&schema, body));
     for v in violations {
         let line = format!("{label} against {name}: {v}");
         match divergence(step.op, status, Some(&v.pointer)) {
@@ -218,4 +220,29 @@ fn the_oracle_follows_references_and_reports_pointers() {
         pointers.iter().any(|p| p == "/created_by/id"),
         "{pointers:?}"
     );
+
+    // Undeclared properties are found through $ref, allOf and oneOf, and
+    // maps (`additionalProperties`) stay open.
+    let extra = |name: &str, body: Value| -> Vec<String> {
+        let schema = doc.component(name).expect("component");
+        let mut pointers: Vec<String> = doc
+            .undeclared(&schema, &body)
+            .into_iter()
+            .map(|v| v.pointer)
+            .collect();
+        pointers.sort();
+        pointers
+    };
+    let target = json!({"id": "x", "name": "n", "kind": "custom", "streaming_endpoint": "e",
+        "streaming_key": "k", "public_url": "u", "secret": 1});
+    assert_eq!(extra("RoomStreamingTarget", target), vec!["/secret"]);
+    let room = json!({"id": "x", "created_at": "t", "waiting_room": false, "e2e_encryption": true,
+        "created_by": {"id": "u", "nickname": "n"}});
+    assert_eq!(
+        extra("RoomResource", room),
+        vec!["/created_by/nickname", "/e2e_encryption"]
+    );
+    let tariff = json!({"id": "x", "name": "n", "quotas": {"max_storage": 1},
+        "modules": {"core": {"features": [], "extra": true}}});
+    assert_eq!(extra("TariffResource", tariff), vec!["/modules/core/extra"]);
 }
