@@ -31,7 +31,7 @@ enum Command {
     },
     /// Administration commands.
     #[command(flatten)]
-    Admin(AdminCommand),
+    Admin(Box<AdminCommand>),
 }
 
 #[tokio::main]
@@ -57,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin(admin) => {
             let mut conn = AsyncPgConnection::establish(&settings.database.url).await?;
-            admin.run(&mut conn, &mut std::io::stdout()).await?;
+            (*admin).run(&mut conn, &mut std::io::stdout()).await?;
         }
     }
     Ok(())
