@@ -164,7 +164,7 @@ async fn list_shows_inactive_codes_most_recently_updated_first() {
         None,
     )
     .await;
-    assert_eq!(codes(&page2), [c.clone()]);
+    assert_eq!(codes(&page2), vec![c.clone()]);
     let base = format!("{}/v1{path}?per_page=2", app.url);
     assert_eq!(
         page2.link(),
