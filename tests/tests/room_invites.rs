@@ -1,5 +1,6 @@
-//! Room invite codes end to end: `/v1/rooms/{id}/invites…` and the public
-//! `POST /v1/invite/verify` (api.md §7.4, rules.md §7.9, R-21, A-8).
+//! Room invite codes end to end: `/v1/rooms/{id}/invites…` (api.md §7.4,
+//! rules.md §7.9). The public `POST /v1/invite/verify` is in
+//! `rooms_invite_verify.rs`.
 
 #[path = "rooms_support/http.rs"]
 mod http;
@@ -323,94 +324,4 @@ async fn delete_is_a_soft_delete_that_revokes_the_code() {
     assert!(code_rules(&app, &code).await.is_empty());
     let again = call(&app, Method::DELETE, &path, alice.auth(), None).await;
     assert_eq!(again.status, StatusCode::NO_CONTENT);
-}
-
-async fn verify(app: &TestApp, body: &str) -> Reply {
-    call(app, Method::POST, "/invite/verify", Auth::None, Some(body)).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verify_answers_valid_codes_only() {
-    let app = spawn_app().await;
-    let alice = login(&app, "alice").await;
-    let open = id(&create_room(&app, &alice, empty()).await, "id");
-    let locked = id(
-        &create_room(&app, &alice, json!({"password": "pw"})).await,
-        "id",
-    );
-    let open_code = id(
-        &create_invite(&app, &alice, &open, empty()).await,
-        "invite_code",
-    );
-    let locked_code = id(
-        &create_invite(&app, &alice, &locked, json!({"expiration": FUTURE})).await,
-        "invite_code",
-    );
-    for (code, room, password) in [(&open_code, &open, false), (&locked_code, &locked, true)] {
-        let reply = verify(&app, &json!({"invite_code": code}).to_string()).await;
-        assert_eq!(reply.status, StatusCode::OK);
-        assert_eq!(
-            reply.body,
-            json!({"room_id": room, "password_required": password})
-        );
-    }
-    // Public: an unusable Authorization header does not matter.
-    let reply = call(
-        &app,
-        Method::POST,
-        "/invite/verify",
-        Auth::Bearer("garbage"),
-        Some(&json!({"invite_code": open_code}).to_string()),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::OK);
-
-    let expired = id(
-        &create_invite(&app, &alice, &open, json!({"expiration": PAST})).await,
-        "invite_code",
-    );
-    let deleted = id(
-        &create_invite(&app, &alice, &open, empty()).await,
-        "invite_code",
-    );
-    call(
-        &app,
-        Method::DELETE,
-        &format!("/rooms/{open}/invites/{deleted}"),
-        alice.auth(),
-        None,
-    )
-    .await;
-    for code in [expired, deleted, Uuid::new_v4().to_string()] {
-        let reply = verify(&app, &json!({"invite_code": code}).to_string()).await;
-        assert_eq!(
-            reply.error(),
-            (StatusCode::NOT_FOUND, Some("not_found")),
-            "{code}"
-        );
-    }
-
-    let reply = verify(&app, r#"{"invite_code": "not-a-uuid"}"#).await;
-    assert_eq!(
-        reply.error(),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
-    );
-    assert_eq!(
-        reply.body["validation_errors"],
-        json!([{"field": "invite_code", "code": "invalid_value", "message": "Bad invite code format"}])
-    );
-    for body in [
-        "{}",
-        r#"{"invite_code": 5}"#,
-        r#"{"invite_code": null}"#,
-        "{",
-        "null",
-    ] {
-        let reply = verify(&app, body).await;
-        assert_eq!(
-            reply.error(),
-            (StatusCode::BAD_REQUEST, Some("invalid_json")),
-            "{body}"
-        );
-    }
 }
