@@ -70,6 +70,30 @@ async fn me_returns_the_private_profile() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let token = login(&app, "ruth", &[]).await;
+    let mut seen = std::collections::HashSet::new();
+    for (path, token) in [
+        ("/v1/users/me", Some(&token)),
+        ("/v1/users/me", None),
+        ("/v1/nope", None),
+    ] {
+        let mut request = app.client.get(format!("{}{path}", app.url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let id = response
+            .headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let id = id.unwrap_or_else(|| panic!("no x-request-id on {path} ({})", response.status()));
+        assert!(seen.insert(id), "request ids are unique");
+    }
+}
+
 fn md5_hex(text: &str) -> String {
     use md5::{Digest, Md5};
     Md5::digest(text.as_bytes())

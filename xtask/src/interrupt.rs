@@ -145,14 +145,6 @@ pub fn copy_lines(
     Ok(())
 }
 
-/// Blocks until a signal arrives.
-pub fn wait_for_signal() {
-    let mut guard = lock(&CHILD_GROUP);
-    while !interrupted() {
-        guard = WAKE.wait(guard).unwrap_or_else(PoisonError::into_inner);
-    }
-}
-
 /// A clean-up that runs when the guard is dropped, or from the signal
 /// handler when a second signal arrives first, but never twice.
 #[derive(Debug)]

@@ -5,6 +5,7 @@ mod catalog;
 mod checks;
 mod db;
 mod db_schema;
+mod dev_server;
 mod er_diagram;
 mod interrupt;
 mod pg;
@@ -48,6 +49,11 @@ enum Cmd {
     },
     /// Drop, recreate and migrate the `conclave` database.
     DbReset,
+    /// Print a fresh development token for a demo user (alice, bob, carol).
+    DevToken {
+        /// The user name.
+        name: String,
+    },
     /// Regenerate crates/db/src/schema.rs from a freshly migrated database.
     DbSchema {
         /// Compare with the committed file instead of writing it.
@@ -108,6 +114,7 @@ fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Pg { action } => return pg_command(action),
         Cmd::DbReset => run::db_reset()?,
+        Cmd::DevToken { name } => run::dev_token(&name)?,
         Cmd::DbSchema { check } => with_check_server(|url| checks::db_schema(url, check))?,
         Cmd::ErDiagram { check } => with_check_server(|url| checks::er_diagram(url, check))?,
     }

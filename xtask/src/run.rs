@@ -1,7 +1,10 @@
 //! `cargo xtask run` and `cargo xtask db-reset`: the local development
 //! database `conclave`, on the private cluster or on `DATABASE_URL`.
 
+use std::time::Duration;
+
 use crate::db::{self, block_on, ensure_database, recreate_database, seed_demo};
+use crate::dev_server;
 use crate::interrupt;
 use crate::pg::local;
 use crate::server::database_url_override;
@@ -35,15 +38,60 @@ pub fn run() -> anyhow::Result<()> {
         "database ready ({created}{} migrations applied, demo data seeded)\nDATABASE_URL={url}",
         applied.len()
     );
-    // The API server is not wired in yet; until it is, `run` only keeps the
-    // database ready and waits.
-    println!("Press Ctrl-C to stop.");
-    interrupt::wait_for_signal();
+    serve(&url)?;
     if private {
         println!(
             "\nstopped; the private PostgreSQL keeps running for the next run (`cargo xtask pg stop` stops it)"
         );
     }
+    Ok(())
+}
+
+/// Starts the API server on the database, provisions the demo users, prints
+/// their tokens and an example, and serves until Ctrl-C.
+fn serve(url: &str) -> anyhow::Result<()> {
+    let port = dev_server::port()?;
+    let config = dev_server::write_config(url, port)?;
+    let binary = dev_server::build_binary()?;
+    let mut server = dev_server::DevServer::start(&binary, &config)?;
+    dev_server::wait_ready(&mut server, port, Duration::from_secs(60))?;
+    println!(
+        "\nConclave serves http://127.0.0.1:{port}/v1 (config: {})",
+        config.display()
+    );
+    println!("Development tokens (valid 12 h; `cargo xtask dev-token <name>` prints fresh ones):");
+    let mut first = None;
+    for name in dev_server::DEMO_USERS {
+        let token = dev_server::login(&binary, &config, port, name)?;
+        println!("  {name}: {token}");
+        first.get_or_insert(token);
+    }
+    if let Some(token) = first {
+        println!(
+            "\nTry:\n  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:{port}/v1/users/me"
+        );
+    }
+    println!("\nPress Ctrl-C to stop.");
+    while !interrupt::interrupted() {
+        if let Some(status) = server.exited() {
+            anyhow::bail!("the server stopped unexpectedly ({status})");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(server);
+    Ok(())
+}
+
+/// Prints a fresh development token for `name` (uses the configuration of
+/// the last `cargo xtask run`).
+pub fn dev_token(name: &str) -> anyhow::Result<()> {
+    let config = dev_server::config_path();
+    anyhow::ensure!(
+        config.exists(),
+        "no development configuration yet: run `cargo xtask run` first"
+    );
+    let binary = dev_server::build_binary()?;
+    println!("{}", dev_server::dev_token(&binary, &config, name)?);
     Ok(())
 }
 

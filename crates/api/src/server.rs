@@ -92,9 +92,10 @@ pub async fn start(state: AppState) -> anyhow::Result<RunningServer> {
             .app_data(web::PathConfig::default().error_handler(extractors::path_error))
             .wrap(metrics.clone())
             .wrap(cors(&settings.http.cors_allowed_origins))
-            .wrap(TracingLogger::default())
             .wrap_fn(|req, srv| {
-                // tracing-actix-web assigns the id; echo it on every response.
+                // Inside TracingLogger, which assigns the id: echo it on every
+                // response, errors of inner middleware (401, 403) included.
+                // Inner middleware answers errors as responses, not `Err`.
                 let id = req.extensions().get::<RequestId>().map(ToString::to_string);
                 let fut = srv.call(req);
                 async move {
@@ -103,9 +104,10 @@ pub async fn start(state: AppState) -> anyhow::Result<RunningServer> {
                         res.headers_mut()
                             .insert(HeaderName::from_static("x-request-id"), value);
                     }
-                    Ok(res)
+                    Ok::<_, actix_web::Error>(res)
                 }
             })
+            .wrap(TracingLogger::default())
             .configure(|cfg| crate::routes::configure(cfg, &state))
     })
     .listen(listener)?

@@ -5,7 +5,7 @@
 //! on the scope; it must run *before* the ACL, i.e. be the outer `.wrap`.
 //! On success it inserts an [`Identity`] into the request extensions.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
@@ -56,10 +56,23 @@ pub fn parse_authorization(value: Option<&str>) -> Result<Credentials, ApiError>
 }
 
 /// The middleware function: authenticates, then calls the next service.
+/// A refusal is answered as a response (not an `Err`), so the outer
+/// middleware still sees it and adds, for example, the request id.
 pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    match identify(&req).await {
+        Ok(identity) => {
+            req.extensions_mut().insert(identity);
+            Ok(next.call(req).await?.map_into_left_body())
+        }
+        Err(err) => Ok(req.error_response(err).map_into_right_body()),
+    }
+}
+
+/// Who the `Authorization` header names, checked against the database.
+async fn identify(req: &ServiceRequest) -> Result<Identity, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -68,7 +81,7 @@ pub async fn authenticate(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let identity = match parse_authorization(header)? {
+    Ok(match parse_authorization(header)? {
         Credentials::Bearer(token) => {
             Identity::User(Box::new(authenticate_bearer(&state, &token).await?))
         }
@@ -78,13 +91,11 @@ pub async fn authenticate(
                 .await
                 .map_err(ApiError::from)?
             {
-                return Err(ApiError::forbidden().into());
+                return Err(ApiError::forbidden());
             }
             Identity::InviteCode(code)
         }
-    };
-    req.extensions_mut().insert(identity);
-    next.call(req).await
+    })
 }
 
 /// Verifies an access token and loads its active user (§5.6 steps 1–6).
