@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use crate::pool::{Pool, PoolConfig, build_pool};
 
-pub mod fixtures;
 pub mod event_fixtures;
+pub mod fixtures;
 
 /// Environment variable with the URL of the test server's maintenance database.
 pub const DATABASE_URL_VAR: &str = "CONCLAVE_TEST_DATABASE_URL";
