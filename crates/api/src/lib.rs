@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod routes;
 pub mod server;
+pub mod shared_folder;
 pub mod state;
 pub mod telemetry;
 pub mod ticket;

@@ -1,0 +1,1 @@
+//! Event wire types (api.md §6.2).

@@ -1,0 +1,1 @@
+//! Shared folder wire types (api.md §6.2).

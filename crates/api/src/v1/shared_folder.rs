@@ -1,0 +1,1 @@
+//! Shared folders: /v1/events/{id}/shared_folder (api.md §7.11).
