@@ -43,7 +43,6 @@ const PENDING: &[(&str, &str, &str)] = &[
     ("POST", "/rooms/{room_id}/assets", "assets"),
     ("GET", "/rooms/{room_id}/assets/{asset_id}", "assets"),
     ("DELETE", "/rooms/{room_id}/assets/{asset_id}", "assets"),
-    ("GET", "/users/me/assets", "assets"),
     ("POST", "/services/call_in/start", "services"),
     ("POST", "/services/recording/start", "services"),
     ("GET", "/services/recording/upload", "services"),

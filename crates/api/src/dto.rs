@@ -1,6 +1,7 @@
 //! Wire types: the JSON shapes of requests and responses, with upstream's
 //! type names (api.md §6).
 
+pub mod asset;
 pub mod event;
 pub mod invite;
 pub mod room;

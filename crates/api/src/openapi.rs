@@ -18,6 +18,7 @@ use crate::state::AppState;
         crate::v1::users::get_me,
         crate::v1::users::patch_users_me,
         crate::v1::users::get_me_tariff,
+        crate::v1::users::get_me_assets,
         crate::v1::users::find,
         crate::v1::users::get_user,
         crate::v1::sip::get_room_sip,

@@ -57,6 +57,7 @@ fn user_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(v1::users::get_me)
         .service(v1::users::patch_users_me)
         .service(v1::users::get_me_tariff)
+        .service(v1::users::get_me_assets)
         .service(v1::users::find)
         .service(v1::users::get_user)
         .service(v1::rooms::accessible_rooms)

@@ -1,6 +1,6 @@
 //! Queries of `assets` and `room_assets`.
 
-use conclave_db::models::asset::{Asset, NewAsset};
+use conclave_db::models::asset::{Asset, AssetSort, NewAsset};
 use conclave_db::models::room_asset::RoomAsset;
 use conclave_db::models::tenant::Tenant;
 use conclave_db::paging::PageRequest;
@@ -185,9 +185,15 @@ async fn lists_and_storage_usage_follow_the_room_creator() {
         .unwrap();
     assert_eq!((page.total, page.items.len()), (2, 1));
 
-    let mine = Asset::list_for_rooms_created_by(&mut conn, owner.id, PageRequest::new(1, 10))
-        .await
-        .unwrap();
+    let mine = Asset::list_for_rooms_created_by(
+        &mut conn,
+        owner.id,
+        AssetSort::CreatedAt,
+        true,
+        PageRequest::new(1, 10),
+    )
+    .await
+    .unwrap();
     assert_eq!(mine.total, 3);
     let mut rooms: Vec<RoomId> = mine.items.iter().map(|e| e.room_id).collect();
     rooms.sort();

@@ -1,7 +1,7 @@
 //! `/v1/users…`: profiles, settings, tariff, search (api.md §7.2).
 
-use actix_web::{HttpResponse, get, patch, web};
-use conclave_db::models::asset::Asset;
+use actix_web::{HttpRequest, HttpResponse, get, patch, web};
+use conclave_db::models::asset::{Asset, AssetSort};
 use conclave_db::models::tariff::Tariff;
 use conclave_db::models::user::{UpdateUser, User};
 use conclave_domain::ids::UserId;
@@ -9,9 +9,11 @@ use serde::Deserialize;
 
 use crate::auth::AuthenticatedUser;
 use crate::config::UsersFindBehavior;
+use crate::dto::asset::{GetUserAssetsResponseBody, UserAssetResource};
 use crate::dto::tariff::TariffResource;
 use crate::dto::user::{GetFindResponseEntry, PatchMeBody, PrivateUserProfile, PublicUserProfile};
 use crate::error::ApiError;
+use crate::pagination::{PageQuery, page_links};
 use crate::state::AppState;
 
 /// Shortest accepted search query, in characters.
@@ -88,6 +90,87 @@ pub async fn get_me_tariff(
     let tariff = Tariff::get(&mut conn, me.user.tariff_id).await?;
     let resource = TariffResource::build(&tariff, &state.modules, &state.global_disabled_features)?;
     Ok(HttpResponse::Ok().json(resource))
+}
+
+/// Sort key of `GET /users/me/assets`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetSortKey {
+    /// By file name.
+    Filename,
+    /// By size.
+    Size,
+    /// By namespace.
+    Namespace,
+    /// By kind.
+    Kind,
+    /// By upload time (default).
+    #[default]
+    CreatedAt,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Smallest first.
+    Ascending,
+    /// Largest first (default).
+    #[default]
+    Descending,
+}
+
+/// Query of `GET /users/me/assets`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct AssetsQuery {
+    /// Items per page, 1..=100 (default 30).
+    pub per_page: Option<i64>,
+    /// 1-based page (default 1).
+    pub page: Option<i64>,
+    /// Sort key (default `created_at`).
+    pub sort: Option<AssetSortKey>,
+    /// Sort direction (default `descending`).
+    pub order: Option<SortOrder>,
+}
+
+/// The assets of every room the caller created, paged.
+#[utoipa::path(
+    tag = "users",
+    params(AssetsQuery),
+    responses((status = 200, body = GetUserAssetsResponseBody), (status = 400), (status = 401)),
+)]
+#[get("/users/me/assets")]
+pub async fn get_me_assets(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+    query: web::Query<AssetsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery {
+        per_page: query.per_page,
+        page: query.page,
+    }
+    .request()?;
+    let sort = match query.sort.unwrap_or_default() {
+        AssetSortKey::Filename => AssetSort::Filename,
+        AssetSortKey::Size => AssetSort::Size,
+        AssetSortKey::Namespace => AssetSort::Namespace,
+        AssetSortKey::Kind => AssetSort::Kind,
+        AssetSortKey::CreatedAt => AssetSort::CreatedAt,
+    };
+    let descending = matches!(query.order.unwrap_or_default(), SortOrder::Descending);
+    let mut conn = state.conn().await?;
+    let assets =
+        Asset::list_for_rooms_created_by(&mut conn, me.user.id, sort, descending, page).await?;
+    let body = GetUserAssetsResponseBody {
+        owned_assets: assets.items.iter().map(UserAssetResource::from).collect(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "link",
+            page_links(&req, page.page, page.per_page, assets.total),
+        ))
+        .json(body))
 }
 
 /// `?q=` of `GET /users/find`.

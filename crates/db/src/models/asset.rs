@@ -2,7 +2,7 @@
 
 mod queries;
 
-pub use queries::RoomAssetEntry;
+pub use queries::{AssetSort, RoomAssetEntry};
 
 use chrono::{DateTime, Utc};
 use conclave_domain::ids::{AssetId, RoomId, TenantId};

@@ -1,6 +1,6 @@
 //! Asset listings and the storage usage behind the `max_storage` quota.
 
-use conclave_domain::ids::{RoomId, UserId};
+use conclave_domain::ids::{EventId, RoomId, UserId};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -9,16 +9,34 @@ use uuid::Uuid;
 
 use super::Asset;
 use crate::paging::{Page, PageRequest};
-use crate::schema::{assets, room_assets, rooms};
+use crate::schema::{assets, events, room_assets, rooms};
 use crate::{DbConnection, Result};
 
-/// An asset together with the room it belongs to.
+/// An asset together with the room it belongs to and that room's event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomAssetEntry {
     /// The asset.
     pub asset: Asset,
     /// Its room.
     pub room_id: RoomId,
+    /// The event that owns the room, if any.
+    pub event_id: Option<EventId>,
+}
+
+/// The sort keys of `GET /users/me/assets`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AssetSort {
+    /// By file name.
+    Filename,
+    /// By size.
+    Size,
+    /// By namespace.
+    Namespace,
+    /// By kind.
+    Kind,
+    /// By creation time (the default).
+    #[default]
+    CreatedAt,
 }
 
 impl Asset {
@@ -48,10 +66,13 @@ impl Asset {
     }
 
     /// One page of the assets in rooms that `owner` created
-    /// (`GET /users/me/assets`), newest first.
+    /// (`GET /users/me/assets`), ordered by `sort` and then by id, so pages
+    /// are deterministic even between equal keys.
     pub async fn list_for_rooms_created_by(
         conn: &mut DbConnection,
         owner: UserId,
+        sort: AssetSort,
+        descending: bool,
         page: PageRequest,
     ) -> Result<Page<RoomAssetEntry>> {
         let filter = rooms::created_by.eq(Uuid::from(owner));
@@ -61,20 +82,42 @@ impl Asset {
             .count()
             .get_result(conn)
             .await?;
-        let rows: Vec<(Asset, Uuid)> = assets::table
-            .inner_join(room_assets::table.inner_join(rooms::table))
-            .filter(filter)
-            .order((assets::created_at.desc(), assets::id))
+        let mut query =
+            assets::table
+                .inner_join(room_assets::table.inner_join(
+                    rooms::table.left_join(events::table.on(events::room.eq(rooms::id))),
+                ))
+                .filter(filter)
+                .select((
+                    Asset::as_select(),
+                    room_assets::room_id,
+                    events::id.nullable(),
+                ))
+                .into_boxed();
+        query = match (sort, descending) {
+            (AssetSort::Filename, false) => query.order(assets::filename.asc()),
+            (AssetSort::Filename, true) => query.order(assets::filename.desc()),
+            (AssetSort::Size, false) => query.order(assets::size.asc()),
+            (AssetSort::Size, true) => query.order(assets::size.desc()),
+            (AssetSort::Namespace, false) => query.order(assets::namespace.asc()),
+            (AssetSort::Namespace, true) => query.order(assets::namespace.desc()),
+            (AssetSort::Kind, false) => query.order(assets::kind.asc()),
+            (AssetSort::Kind, true) => query.order(assets::kind.desc()),
+            (AssetSort::CreatedAt, false) => query.order(assets::created_at.asc()),
+            (AssetSort::CreatedAt, true) => query.order(assets::created_at.desc()),
+        };
+        let rows: Vec<(Asset, Uuid, Option<Uuid>)> = query
+            .then_order_by(assets::id)
             .offset(page.offset())
             .limit(page.limit())
-            .select((Asset::as_select(), room_assets::room_id))
             .load(conn)
             .await?;
         let items = rows
             .into_iter()
-            .map(|(asset, room)| RoomAssetEntry {
+            .map(|(asset, room, event)| RoomAssetEntry {
                 asset,
                 room_id: RoomId::from(room),
+                event_id: event.map(EventId::from),
             })
             .collect();
         Ok(Page { items, total })
