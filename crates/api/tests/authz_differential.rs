@@ -13,7 +13,7 @@ use casbin::{CoreApi, MemoryAdapter, MgmtApi};
 use conclave_api::authz::Authorizer;
 use conclave_api::authz::model::reference_enforcer;
 use conclave_api::config::AuthzSettings;
-use conclave_db::authz::rows::{RuleRow, insert_new};
+use conclave_db::authz::rows::{NewCasbinRule, insert_new};
 use conclave_db::testing::TestDb;
 use conclave_domain::access::strip_version_prefix;
 use rand::rngs::StdRng;
@@ -182,11 +182,15 @@ fn request_subject(rng: &mut StdRng, u: &Universe) -> String {
 }
 
 async fn store(db: &TestDb, policies: &[Vec<String>], links: &[Vec<String>]) {
-    let mut rows: Vec<RuleRow> = policies
+    let mut rows: Vec<NewCasbinRule> = policies
         .iter()
-        .map(|r| RuleRow::new("p", r).unwrap())
+        .map(|r| NewCasbinRule::from_values("p", r).unwrap())
         .collect();
-    rows.extend(links.iter().map(|r| RuleRow::new("g", r).unwrap()));
+    rows.extend(
+        links
+            .iter()
+            .map(|r| NewCasbinRule::from_values("g", r).unwrap()),
+    );
     let mut conn = db.connect().await;
     let inserted = insert_new(&mut conn, &rows).await.unwrap();
     assert_eq!(inserted.len(), rows.len());

@@ -17,7 +17,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-use crate::authz::rows::{RuleRow, VALUE_COLUMNS, insert_all};
+use crate::authz::rows::{NewCasbinRule, VALUE_COLUMNS, insert_all};
 use crate::pool::{self, Pool};
 use crate::schema::casbin_rule;
 use crate::{DbConnection, DbError};
@@ -77,7 +77,7 @@ fn field_filter(ptype: &str, start: usize, values: &[String]) -> Option<RuleFilt
 }
 
 /// The filter of one whole stored row (every column, `''` included).
-fn exact_filter(row: &RuleRow) -> RuleFilter {
+fn exact_filter(row: &NewCasbinRule) -> RuleFilter {
     Box::new(
         casbin_rule::ptype
             .eq(row.ptype.clone())
@@ -93,9 +93,9 @@ fn exact_filter(row: &RuleRow) -> RuleFilter {
 async fn load_rows(
     conn: &mut DbConnection,
     filter: Option<RuleFilter>,
-) -> Result<Vec<RuleRow>, DbError> {
+) -> Result<Vec<NewCasbinRule>, DbError> {
     let mut query = casbin_rule::table
-        .select(RuleRow::as_select())
+        .select(NewCasbinRule::as_select())
         .order(casbin_rule::id)
         .into_boxed();
     if let Some(filter) = filter {
@@ -104,7 +104,7 @@ async fn load_rows(
     Ok(query.load(conn).await?)
 }
 
-fn add_to_model(m: &mut dyn Model, rows: Vec<RuleRow>) {
+fn add_to_model(m: &mut dyn Model, rows: Vec<NewCasbinRule>) {
     for row in rows {
         let Some(sec) = row.ptype.get(..1).map(str::to_owned) else {
             continue;
@@ -114,7 +114,10 @@ fn add_to_model(m: &mut dyn Model, rows: Vec<RuleRow>) {
 }
 
 /// Inserts all rows in one transaction; a duplicate rolls everything back.
-async fn insert_atomically(conn: &mut DbConnection, rows: Vec<RuleRow>) -> casbin::Result<bool> {
+async fn insert_atomically(
+    conn: &mut DbConnection,
+    rows: Vec<NewCasbinRule>,
+) -> casbin::Result<bool> {
     let result = conn
         .transaction::<_, DbError, _>(async |conn| insert_all(conn, &rows).await)
         .await;
@@ -126,8 +129,8 @@ async fn insert_atomically(conn: &mut DbConnection, rows: Vec<RuleRow>) -> casbi
 }
 
 /// A casbin rule as a stored row.
-fn to_row(ptype: &str, rule: &[String]) -> casbin::Result<RuleRow> {
-    RuleRow::new(ptype, rule).map_err(adapter_error)
+fn to_row(ptype: &str, rule: &[String]) -> casbin::Result<NewCasbinRule> {
+    NewCasbinRule::from_values(ptype, rule).map_err(adapter_error)
 }
 
 #[async_trait]

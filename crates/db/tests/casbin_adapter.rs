@@ -2,7 +2,7 @@
 
 use casbin::prelude::*;
 use casbin::{Adapter, Filter, Model};
-use conclave_db::authz::rows::RuleRow;
+use conclave_db::authz::rows::NewCasbinRule;
 use conclave_db::casbin_adapter::DieselAdapter;
 use conclave_db::schema::casbin_rule;
 use conclave_db::testing::TestDb;
@@ -26,10 +26,10 @@ fn rule(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| v.to_string()).collect()
 }
 
-async fn stored(db: &TestDb) -> Vec<RuleRow> {
+async fn stored(db: &TestDb) -> Vec<NewCasbinRule> {
     let mut conn = db.connect().await;
     casbin_rule::table
-        .select(RuleRow::as_select())
+        .select(NewCasbinRule::as_select())
         .order(casbin_rule::id)
         .load(&mut conn)
         .await
@@ -66,7 +66,7 @@ async fn adds_are_padded_and_idempotent() {
     assert_eq!(rows.len(), 2);
     assert_eq!(
         rows[0],
-        RuleRow::new("p", &rule(&["user::a", "/rooms", "GET", "", "", ""])).unwrap()
+        NewCasbinRule::from_values("p", &rule(&["user::a", "/rooms", "GET", "", "", ""])).unwrap()
     );
     assert_eq!(
         (

@@ -21,7 +21,7 @@ async fn rules_of(conn: &mut DbConnection, subject: &str) -> Vec<(String, Vec<St
                     .await
                     .unwrap(),
             )
-            .map(|r| (r.ptype.clone(), r.values()))
+            .map(|r| (r.ptype.clone(), r.rule_values()))
             .collect();
     rows.sort();
     rows
@@ -90,9 +90,9 @@ fn from_values_accepts_at_most_six_values() {
         (rule.v0.as_str(), rule.v1.as_str(), rule.v2.as_str()),
         ("a", "b", "")
     );
-    assert!(NewCasbinRule::from_values("p", &strings(&["1", "2", "3", "4", "5", "6"])).is_some());
+    assert!(NewCasbinRule::from_values("p", &strings(&["1", "2", "3", "4", "5", "6"])).is_ok());
     assert!(
-        NewCasbinRule::from_values("p", &strings(&["1", "2", "3", "4", "5", "6", "7"])).is_none()
+        NewCasbinRule::from_values("p", &strings(&["1", "2", "3", "4", "5", "6", "7"])).is_err()
     );
 }
 

@@ -135,7 +135,7 @@ async fn list(conn: &mut DbConnection, subject: Option<String>, out: &mut dyn Wr
         None => CasbinRule::list_all(conn).await?,
     };
     for row in rows {
-        writeln!(out, "{}\t{}", row.ptype, row.values().join("\t"))?;
+        writeln!(out, "{}\t{}", row.ptype, row.rule_values().join("\t"))?;
     }
     Ok(())
 }

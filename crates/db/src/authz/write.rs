@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use diesel_async::RunQueryDsl;
 
-use super::rows::{RuleRow, insert_new};
+use super::rows::{NewCasbinRule, insert_new};
 use super::{NOTIFY_ALL, NOTIFY_CHANNEL};
 use crate::schema::casbin_rule;
 use crate::{DbConnection, Result};
@@ -66,12 +66,12 @@ pub async fn apply_change(conn: &mut DbConnection, change: &AccessChange) -> Res
     for revoke in &change.revokes {
         changed.extend(run_revoke(conn, revoke).await?);
     }
-    let mut rows: Vec<RuleRow> = Vec::with_capacity(change.links.len() + change.grants.len());
+    let mut rows: Vec<NewCasbinRule> = Vec::with_capacity(change.links.len() + change.grants.len());
     for link in &change.links {
-        rows.push(RuleRow::new("g", &link.to_row())?);
+        rows.push(NewCasbinRule::from_values("g", &link.to_row())?);
     }
     for policy in &change.grants {
-        rows.push(RuleRow::new("p", &policy.to_row())?);
+        rows.push(NewCasbinRule::from_values("p", &policy.to_row())?);
     }
     changed.extend(insert_new(conn, &rows).await?);
     let invalidation = Invalidation {

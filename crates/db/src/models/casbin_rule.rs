@@ -16,6 +16,9 @@ use crate::{DbConnection, DbError, Result};
 /// 65535 bind-parameter limit.
 pub const INSERT_CHUNK: usize = 2000;
 
+/// The number of value columns (`v0`–`v5`).
+pub const VALUE_COLUMNS: usize = 6;
+
 /// A row of `casbin_rule`.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = casbin_rule, check_for_backend(diesel::pg::Pg))]
@@ -42,25 +45,25 @@ pub struct CasbinRule {
 impl CasbinRule {
     /// The values `v0..v5` with trailing empty strings dropped, as casbin
     /// reads them.
-    pub fn values(&self) -> Vec<String> {
-        let mut values = vec![
-            self.v0.clone(),
-            self.v1.clone(),
-            self.v2.clone(),
-            self.v3.clone(),
-            self.v4.clone(),
-            self.v5.clone(),
-        ];
-        while values.last().is_some_and(String::is_empty) {
-            values.pop();
-        }
-        values
+    pub fn rule_values(&self) -> Vec<String> {
+        trimmed_values([&self.v0, &self.v1, &self.v2, &self.v3, &self.v4, &self.v5])
     }
 }
 
-/// Insert form of [`CasbinRule`], also used to address rows exactly.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
-#[diesel(table_name = casbin_rule)]
+/// Unused `vN` columns hold `''` (they are NOT NULL); casbin reads a rule
+/// without its trailing empty values (schema.md §10.1).
+fn trimmed_values(columns: [&String; VALUE_COLUMNS]) -> Vec<String> {
+    let mut values: Vec<String> = columns.into_iter().cloned().collect();
+    while values.last().is_some_and(String::is_empty) {
+        values.pop();
+    }
+    values
+}
+
+/// A rule without its serial id: the insert form of [`CasbinRule`], also
+/// used to address rows exactly and by the casbin adapter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Queryable, Selectable, Insertable)]
+#[diesel(table_name = casbin_rule, check_for_backend(diesel::pg::Pg))]
 pub struct NewCasbinRule {
     /// `p` or `g`.
     pub ptype: String,
@@ -79,14 +82,17 @@ pub struct NewCasbinRule {
 }
 
 impl NewCasbinRule {
-    /// A rule from a ptype and up to six values (missing ones are empty);
-    /// `None` for more than six values.
-    pub fn from_values(ptype: &str, values: &[String]) -> Option<Self> {
-        if values.len() > 6 {
-            return None;
+    /// A rule from a ptype and up to six values (missing ones are stored as
+    /// `''`); more than six values cannot be stored.
+    pub fn from_values(ptype: &str, values: &[String]) -> Result<Self> {
+        if values.len() > VALUE_COLUMNS {
+            return Err(DbError::Other(format!(
+                "a casbin rule has at most {VALUE_COLUMNS} values, got {}",
+                values.len()
+            )));
         }
         let value = |i: usize| values.get(i).cloned().unwrap_or_default();
-        Some(NewCasbinRule {
+        Ok(NewCasbinRule {
             ptype: ptype.to_owned(),
             v0: value(0),
             v1: value(1),
@@ -95,6 +101,11 @@ impl NewCasbinRule {
             v4: value(4),
             v5: value(5),
         })
+    }
+
+    /// The values with trailing empty ones dropped, as casbin expects them.
+    pub fn rule_values(&self) -> Vec<String> {
+        trimmed_values([&self.v0, &self.v1, &self.v2, &self.v3, &self.v4, &self.v5])
     }
 
     /// A permission row `p | subject | resource | actions`.
@@ -225,5 +236,29 @@ impl CasbinRule {
             .select(CasbinRule::as_select())
             .load(conn)
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NewCasbinRule;
+
+    #[test]
+    fn pads_on_write_and_trims_on_read() {
+        let check = |values: &[&str], stored: [&str; 6], read: &[&str]| {
+            let values: Vec<String> = values.iter().map(|s| s.to_string()).collect();
+            let row = NewCasbinRule::from_values("p", &values).unwrap();
+            let got = [&row.v0, &row.v1, &row.v2, &row.v3, &row.v4, &row.v5];
+            assert_eq!(got.map(String::as_str), stored, "{values:?}");
+            assert_eq!(row.rule_values(), read, "{values:?}");
+        };
+        check(
+            &["a", "b", "c"],
+            ["a", "b", "c", "", "", ""],
+            &["a", "b", "c"],
+        );
+        check(&["a", "", "c"], ["a", "", "c", "", "", ""], &["a", "", "c"]);
+        check(&["a", "b", ""], ["a", "b", "", "", "", ""], &["a", "b"]);
+        check(&[], ["", "", "", "", "", ""], &[]);
     }
 }

@@ -1,0 +1,138 @@
+//! Building an [`EventResource`] from the stored rows (api.md §6.2,
+//! rules.md §6.4), for single-event answers (GET, POST, PATCH).
+
+use conclave_db::DbConnection;
+use conclave_db::models::event::Event;
+use conclave_db::models::event_favorite::EventFavorite;
+use conclave_db::models::event_invite::EventInvite;
+use conclave_db::models::event_shared_folder::EventSharedFolder;
+use conclave_db::models::event_training_report::EventTrainingReport;
+use conclave_db::models::room::Room;
+use conclave_db::models::room_streaming_target::RoomStreamingTarget as TargetRow;
+use conclave_domain::event::{EventTimeColumns, EventTimes};
+use conclave_domain::ids::UserId;
+use conclave_domain::time::DateTimeTz;
+
+use crate::dto::event::{
+    EventResource, EventRoomInfo, EventSharedFolderInfo, EventType,
+    TrainingParticipationReportParameterSet,
+};
+use crate::dto::streaming::RoomStreamingTarget;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::v1::rooms::call_in::call_in_info;
+use crate::v1::rooms::render::Profiles;
+
+/// The time columns of `event`, for the domain mapping.
+pub fn time_columns(event: &Event) -> EventTimeColumns {
+    EventTimeColumns {
+        is_time_independent: event.is_time_independent,
+        is_all_day: event.is_all_day,
+        starts_at: event.starts_at,
+        starts_at_tz: event.starts_at_tz.clone(),
+        ends_at: event.ends_at,
+        ends_at_tz: event.ends_at_tz.clone(),
+        duration_secs: event.duration_secs,
+        is_recurring: event.is_recurring,
+        recurrence_pattern: event.recurrence_pattern.clone(),
+    }
+}
+
+/// The validated times of a stored event. A row that fits no shape is
+/// logged as a data-integrity error and answered 500, never a panic.
+pub fn event_times(event: &Event) -> Result<EventTimes, ApiError> {
+    EventTimes::from_columns(&time_columns(event)).map_err(|e| {
+        tracing::error!(event = %event.id, error = %e, "event data integrity");
+        ApiError::internal(e)
+    })
+}
+
+/// The wire time fields: `is_all_day`, `starts_at` and `ends_at` (the first
+/// occurrence's end for a series, rules.md §2.5).
+type WireTimes = (Option<bool>, Option<DateTimeTz>, Option<DateTimeTz>);
+
+fn wire_times(times: &EventTimes) -> WireTimes {
+    match times.first_occurrence() {
+        None => (None, None, None),
+        Some(first) => (
+            Some(first.is_all_day),
+            Some(first.starts_at),
+            Some(first.ends_at),
+        ),
+    }
+}
+
+/// Renders `event` (with its `room`) as `viewer` sees it. Invitees are not
+/// loaded (`invitees_max` 0), so the list is empty and `invitees_truncated`
+/// is the given flag (false right after creation, A-10; true otherwise).
+pub async fn event_resource(
+    conn: &mut DbConnection,
+    state: &AppState,
+    event: &Event,
+    room: &Room,
+    viewer: UserId,
+    invitees_truncated: bool,
+) -> Result<EventResource, ApiError> {
+    let times = event_times(event)?;
+    let (is_all_day, starts_at, ends_at) = wire_times(&times);
+    let profiles =
+        Profiles::load(conn, &state.settings, [event.created_by, event.updated_by]).await?;
+    let is_creator = event.created_by == viewer;
+    let invite_status = EventInvite::find_for(conn, event.id, viewer)
+        .await?
+        .map_or("accepted", |invite| invite.status.as_str());
+    let shared_folder = EventSharedFolder::find(conn, event.id)
+        .await?
+        .map(|row| EventSharedFolderInfo::of(&row, is_creator));
+    let streaming_targets = TargetRow::list_all_for_room(conn, room.id)
+        .await?
+        .iter()
+        .map(RoomStreamingTarget::from)
+        .collect();
+    let training = EventTrainingReport::find(conn, event.id)
+        .await?
+        .map(|row| TrainingParticipationReportParameterSet::of(&row));
+    Ok(EventResource {
+        id: event.id,
+        created_by: profiles.get(event.created_by)?,
+        created_at: event.created_at,
+        updated_by: profiles.get(event.updated_by)?,
+        updated_at: event.updated_at,
+        title: event.title.clone(),
+        description: event.description.clone(),
+        room: EventRoomInfo {
+            id: room.id,
+            password: room.password.clone(),
+            waiting_room: room.waiting_room,
+            e2e_encryption: room.e2e_encryption,
+            call_in: call_in_info(conn, state, room).await?,
+        },
+        invitees_truncated,
+        invitees: Vec::new(),
+        is_time_independent: event.is_time_independent,
+        is_all_day,
+        starts_at,
+        ends_at,
+        recurrence_pattern: pattern_lines(event.recurrence_pattern.as_deref()),
+        is_adhoc: event.is_adhoc,
+        kind: if times.is_recurring() {
+            EventType::Recurring
+        } else {
+            EventType::Single
+        },
+        invite_status: invite_status.to_owned(),
+        is_favorite: EventFavorite::exists(conn, viewer, event.id).await?,
+        can_edit: is_creator,
+        shared_folder,
+        streaming_targets,
+        show_meeting_details: event.show_meeting_details,
+        training_participation_report: training,
+    })
+}
+
+/// The stored pattern split back into its lines (rules.md §2.1).
+fn pattern_lines(stored: Option<&str>) -> Vec<String> {
+    stored
+        .map(|text| text.split('\n').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
