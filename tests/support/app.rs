@@ -50,11 +50,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app after `configure` adjusted the settings.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with_state(configure, |_| {}).await
+}
+
+/// Starts the app after `configure` adjusted the settings and `adjust`
+/// the built state (for example to plug in a fake external provider).
+pub async fn spawn_app_with_state(
+    configure: impl FnOnce(&mut Settings),
+    adjust: impl FnOnce(&mut AppState),
+) -> TestApp {
     let issuer = FakeIssuer::start().await;
     let db = TestDb::new().await;
     let mut settings = test_settings(db.url(), &issuer.url);
     configure(&mut settings);
-    let state = build_state(settings).await.expect("build state");
+    let mut state = build_state(settings).await.expect("build state");
+    adjust(&mut state);
     let server = start(state.clone()).await.expect("start server");
     let (probe, probe_url) = start_probe(state.clone()).expect("start probe");
     TestApp {

@@ -11,6 +11,6 @@ pub mod rows;
 pub mod schema;
 pub mod tokens;
 
-pub use app::{TestApp, spawn_app, spawn_app_with, test_settings};
+pub use app::{TestApp, spawn_app, spawn_app_with, spawn_app_with_state, test_settings};
 pub use issuer::{FakeIssuer, SigningKey};
 pub use tokens::{TokenClaims, forged, now};

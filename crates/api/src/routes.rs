@@ -57,6 +57,9 @@ fn user_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(v1::users::get_me)
         .service(v1::users::patch_users_me)
         .service(v1::users::get_me_tariff)
+        .service(v1::favorites::add_event_to_favorites)
+        .service(v1::favorites::remove_event_from_favorites)
+        .service(v1::favorites::get_event_invites_pending)
         .service(v1::users::get_me_assets)
         .service(v1::users::find)
         .service(v1::users::get_user)
@@ -74,5 +77,8 @@ fn user_routes(cfg: &mut web::ServiceConfig) {
         .service(v1::invites::add_invite)
         .service(v1::invites::get_invite)
         .service(v1::invites::update_invite)
-        .service(v1::invites::delete_invite);
+        .service(v1::invites::delete_invite)
+        .service(v1::shared_folder::get_shared_folder_for_event)
+        .service(v1::shared_folder::put_shared_folder_for_event)
+        .service(v1::shared_folder::delete_shared_folder_for_event);
 }

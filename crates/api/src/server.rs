@@ -68,6 +68,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         modules,
         global_disabled_features,
         tickets,
+        // No provider adapter exists yet (docs/configuration.md).
+        shared_folders: None,
     })
 }
 

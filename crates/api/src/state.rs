@@ -25,6 +25,9 @@ pub struct AppState {
     pub global_disabled_features: Arc<Vec<QualifiedFeature>>,
     /// Signs signaling tickets (`signaling.*`).
     pub tickets: Arc<crate::ticket::TicketIssuer>,
+    /// The shared-folder provider; `None` (the default) answers 400 "No
+    /// shared folder configured for this server" (rules.md §16).
+    pub shared_folders: Option<Arc<dyn crate::shared_folder::SharedFolderProvider>>,
 }
 
 impl AppState {
