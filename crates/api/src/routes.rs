@@ -66,6 +66,7 @@ fn user_routes(cfg: &mut web::ServiceConfig) {
         .service(v1::events::new_event)
         .service(v1::events::get_event)
         .service(v1::events::delete::delete_event_handler)
+        .service(v1::events::patch::patch_event)
         .service(v1::rooms::accessible_rooms)
         .service(v1::rooms::new_room)
         .service(v1::rooms::get_room)

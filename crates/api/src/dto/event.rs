@@ -2,6 +2,7 @@
 //! request bodies live in [`body`].
 
 pub mod body;
+pub mod patch;
 
 use chrono::{DateTime, Utc};
 use conclave_db::models::event_shared_folder::EventSharedFolder;

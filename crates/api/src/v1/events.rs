@@ -2,9 +2,11 @@
 //!
 //! * this file: create and get;
 //! * [`delete`]: the event deleter (rules.md §10.1, R-27);
+//! * [`patch`]: `PATCH /events/{id}` (rules.md §4.2);
 //! * [`render`]: the event resource built from the rows.
 
 pub mod delete;
+pub mod patch;
 pub mod render;
 
 use actix_web::http::StatusCode;

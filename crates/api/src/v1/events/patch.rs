@@ -1,0 +1,220 @@
+//! `PATCH /events/{id}` (rules.md §4.2): absent fields stay unchanged
+//! the room is updated with exactly the present room fields,
+//! exceptions survive unless the time grid moves them away.
+
+use actix_web::{HttpResponse, patch, web};
+use conclave_db::authz::{Invalidation, apply_change};
+use conclave_db::models::event::{Event, UpdateEvent};
+use conclave_db::models::event_exception::EventException as ExceptionRow;
+use conclave_db::models::event_shared_folder::EventSharedFolder;
+use conclave_db::models::event_training_report::EventTrainingReport;
+use conclave_db::models::invite::Invite;
+use conclave_db::models::room::{Room, UpdateRoom};
+use conclave_db::models::room_streaming_target::{NewRoomStreamingTarget, RoomStreamingTarget};
+use conclave_db::schema::events;
+use conclave_db::{DbConnection, DbError};
+use conclave_domain::access::create_invite_code;
+use conclave_domain::event::{EventTimes, apply_times_patch};
+use conclave_domain::exception::{EventException, surviving_exceptions};
+use conclave_domain::ids::{EventId, UserId};
+use conclave_domain::time::{DateTimeTz, parse_zone};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::render::{event_resource, event_times};
+use crate::auth::AuthenticatedUser;
+use crate::dto::event::EventResource;
+use crate::dto::event::patch::PatchEventBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::v1::events::event_error;
+
+/// Changes an event; an empty body changes nothing and answers 204.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "patch_event",
+    params(("event_id" = uuid::Uuid, Path, description = "The event id")),
+    request_body = PatchEventBody,
+    responses(
+        (status = 200, body = EventResource),
+        (status = 204, description = "Empty body: nothing changed"),
+        (status = 400, description = "Bad JSON, or no shared folder configured"),
+        (status = 401), (status = 403), (status = 404),
+        (status = 422, description = "`validation_failed` (R-8) or `invalid_event`"),
+    ),
+)]
+#[patch("/events/{event_id}")]
+pub async fn patch_event(
+    state: web::Data<AppState>,
+    me: AuthenticatedUser,
+    path: web::Path<EventId>,
+    body: web::Json<PatchEventBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.is_empty() {
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    let id = path.into_inner();
+    let mut conn = state.conn().await?;
+    let (event, room, invalidation) = conn
+        .transaction::<_, ApiError, _>(async |conn| apply(conn, me.user.id, id, &body).await)
+        .await?;
+    state.authz.invalidate(&invalidation);
+    let resource = event_resource(&mut conn, &state, &event, &room, me.user.id, true).await?;
+    Ok(HttpResponse::Ok().json(resource))
+}
+
+/// All writes of one PATCH, in one transaction.
+async fn apply(
+    conn: &mut DbConnection,
+    actor: UserId,
+    id: EventId,
+    body: &PatchEventBody,
+) -> Result<(Event, Room, Invalidation), ApiError> {
+    lock_event(conn, id).await?;
+    let (mut event, mut room) = Event::get_with_room(conn, id).await?;
+    let current = event_times(&event)?;
+    let patched = apply_times_patch(&current, &body.times()).map_err(event_error)?;
+    let room_changes = UpdateRoom {
+        password: body.password.clone().map(|p| p.map(|p| p.into_inner())),
+        waiting_room: body.waiting_room,
+        e2e_encryption: body.e2e_encryption,
+    };
+    if body.password.is_some() || body.waiting_room.is_some() || body.e2e_encryption.is_some() {
+        room = Room::update(conn, room.id, room_changes).await?;
+    }
+    apply_satellites(conn, &event, body).await?;
+    if !body.only_room_fields() {
+        if current.grid_changed(&patched.times) {
+            apply_exception_plan(conn, id, &current, &patched.times).await?;
+        }
+        let mut changes = UpdateEvent::by(actor);
+        changes.title = body.title.as_ref().map(|t| t.as_str().to_owned());
+        changes.description = body.description.as_ref().map(|d| d.as_str().to_owned());
+        changes.is_adhoc = body.is_adhoc;
+        changes.show_meeting_details = body.show_meeting_details;
+        if patched.rewrite_columns {
+            set_time_columns(&mut changes, &patched.times);
+        }
+        event = Event::update(conn, id, changes).await?;
+    }
+    // Every patch makes sure the room has a valid invite code with its
+    // guest rules, even with notifications suppressed (rules.md §4.1, R-22).
+    let code = Invite::get_first_valid_or_create(conn, room.id, actor).await?;
+    let invalidation = apply_change(conn, &create_invite_code(code.id, room.id)).await?;
+    Ok((event, room, invalidation))
+}
+
+/// Locks the event row for the transaction, so concurrent patches of one
+/// event run one after the other: their read-modify-write of the times and
+/// the invite-code get-or-create must not interleave.
+async fn lock_event(conn: &mut DbConnection, id: EventId) -> Result<(), ApiError> {
+    events::table
+        .find(Uuid::from(id))
+        .select(events::id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .await
+        .map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Streaming targets, shared folder and training parameters (rules.md §4.3).
+async fn apply_satellites(
+    conn: &mut DbConnection,
+    event: &Event,
+    body: &PatchEventBody,
+) -> Result<(), ApiError> {
+    if let Some(targets) = &body.streaming_targets {
+        let rows = targets
+            .iter()
+            .map(|t| NewRoomStreamingTarget {
+                room_id: event.room,
+                name: t.name.clone(),
+                kind: t.kind,
+                streaming_endpoint: t.streaming_endpoint.clone().into(),
+                streaming_key: t.streaming_key.clone(),
+                public_url: t.public_url.clone().into(),
+            })
+            .collect();
+        RoomStreamingTarget::replace_for_room(conn, event.room, rows).await?;
+    }
+    let folder = EventSharedFolder::find(conn, event.id).await?;
+    match (body.has_shared_folder, folder) {
+        // No provider is wired in, so a missing folder cannot be created.
+        (Some(true), None) => {
+            return Err(ApiError::bad_request(
+                "No shared folder configured for this server",
+            ));
+        }
+        (Some(false), Some(_)) => EventSharedFolder::delete(conn, event.id).await?,
+        _ => {}
+    }
+    if let Some(report) = body.training_participation_report {
+        let existing = EventTrainingReport::find(conn, event.id).await?;
+        match (report, existing) {
+            (Some(set), _) => {
+                set.to_row(event.id).upsert(conn).await?;
+            }
+            (None, Some(_)) => EventTrainingReport::delete(conn, event.id).await?,
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Writes the time columns of `times` into `changes`.
+fn set_time_columns(changes: &mut UpdateEvent, times: &EventTimes) {
+    let c = times.to_columns();
+    changes.is_time_independent = Some(c.is_time_independent);
+    changes.is_all_day = Some(c.is_all_day);
+    changes.starts_at = Some(c.starts_at);
+    changes.starts_at_tz = Some(c.starts_at_tz);
+    changes.ends_at = Some(c.ends_at);
+    changes.ends_at_tz = Some(c.ends_at_tz);
+    changes.duration_secs = Some(c.duration_secs);
+    changes.is_recurring = Some(c.is_recurring);
+    changes.recurrence_pattern = Some(c.recurrence_pattern);
+}
+
+/// Deletes the exceptions the new grid no longer has and moves the kept
+/// ones to the new start zone.
+async fn apply_exception_plan(
+    conn: &mut DbConnection,
+    id: EventId,
+    old: &EventTimes,
+    new: &EventTimes,
+) -> Result<(), ApiError> {
+    let rows = ExceptionRow::list_for_event(conn, id).await?;
+    let exceptions = rows.iter().map(to_domain).collect::<Result<Vec<_>, _>>()?;
+    let plan = surviving_exceptions(old, new, &exceptions);
+    if !plan.delete.is_empty() {
+        ExceptionRow::delete_by_ids(conn, id, &plan.delete).await?;
+    }
+    if let Some(zone) = plan.rewrite_tz {
+        ExceptionRow::set_zone_for_event(conn, id, zone.name()).await?;
+    }
+    Ok(())
+}
+
+/// An exception row in domain terms; a bad stored zone is a 500.
+fn to_domain(row: &ExceptionRow) -> Result<EventException, ApiError> {
+    let zoned = |at: Option<_>, tz: Option<&str>| match (at, tz) {
+        (Some(at), Some(tz)) => DateTimeTz::from_parts(at, tz).map(Some),
+        _ => Ok(None),
+    };
+    Ok(EventException {
+        id: row.id,
+        exception_date: row.exception_date,
+        exception_date_tz: parse_zone(&row.exception_date_tz).map_err(ApiError::internal)?,
+        kind: row.kind,
+        title: row.title.clone(),
+        description: row.description.clone(),
+        is_all_day: row.is_all_day,
+        starts_at: zoned(row.starts_at, row.starts_at_tz.as_deref()).map_err(ApiError::internal)?,
+        ends_at: zoned(row.ends_at, row.ends_at_tz.as_deref()).map_err(ApiError::internal)?,
+        created_by: row.created_by,
+        created_at: row.created_at,
+    })
+}
