@@ -18,7 +18,7 @@ use conclave_domain::invite::EventInviteStatus;
 use conclave_e2e::{TestApp, spawn_app, spawn_app_with_state};
 use reqwest::Method;
 use serde_json::json;
-use setup::{answer, call, invite, meeting, person};
+use setup::{answer, assert_conforms, call, invite, meeting, person};
 
 /// A provider that remembers what it was asked and can be told to fail.
 #[derive(Default)]
@@ -112,6 +112,9 @@ async fn get_shows_read_write_only_to_the_creator() {
     let invitee = call(&app, Method::GET, &path, Some(&bob.token)).await;
     assert_eq!(invitee.0.as_u16(), 200);
     assert_eq!(invitee.1, json!({"read": read}), "no read_write key");
+    for body in [&creator.1, &invitee.1] {
+        assert_conforms("GET", "/events/{event_id}/shared_folder", 200, body);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,6 +168,7 @@ async fn put_creates_once_and_delete_removes_at_the_provider() {
     .await;
     assert_eq!(again.0.as_u16(), 200, "A-15: 200 when present");
     assert_eq!(again.1, created.1);
+    assert_conforms("PUT", "/events/{event_id}/shared_folder", 200, &created.1);
     assert_eq!(*fake.created.lock().unwrap(), vec![m.event], "created once");
     let row = stored(&app, m.event).await.expect("row");
     assert_eq!(row.path, format!("opentalk/opentalk-event-{}", m.event));

@@ -9,7 +9,7 @@ use conclave_domain::invite::EventInviteStatus;
 use conclave_e2e::{rows, spawn_app};
 use reqwest::Method;
 use serde_json::json;
-use setup::{answer, call, invite, meeting, person};
+use setup::{answer, assert_conforms, call, invite, meeting, person};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counts_only_the_callers_pending_user_invites() {
@@ -45,6 +45,7 @@ async fn counts_only_the_callers_pending_user_invites() {
     let bobs = call(&app, Method::GET, path, Some(&bob.token)).await;
     assert_eq!(bobs.0.as_u16(), 200);
     assert_eq!(bobs.1, json!({"total_pending_invites": 2}));
+    assert_conforms("GET", path, 200, &bobs.1);
     let carols = call(&app, Method::GET, path, Some(&carol.token)).await;
     assert_eq!(carols.1, json!({"total_pending_invites": 1}));
     let alices = call(&app, Method::GET, path, Some(&alice.token)).await;

@@ -11,6 +11,7 @@ use conclave_db::testing::{event_fixtures, fixtures};
 use conclave_domain::access::{create_event, invite_user};
 use conclave_domain::ids::{EventId, RoomId, UserId};
 use conclave_domain::invite::{EventInviteStatus, InviteRole};
+use conclave_e2e::schema::{Declared, OpenApiDoc};
 use conclave_e2e::{TestApp, rows};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -121,4 +122,20 @@ pub async fn call(
 /// `(status, code)` of an answer, for compact assertions.
 pub fn answer(result: &(StatusCode, Value)) -> (u16, Option<&str>) {
     (result.0.as_u16(), result.1["code"].as_str())
+}
+
+/// Asserts that `body` matches the schema the upstream document declares
+/// for `status` of the operation (`doc_path` with upstream's `{param}`
+/// names), with no undeclared properties.
+pub fn assert_conforms(method: &str, doc_path: &str, status: u16, body: &Value) {
+    let doc = OpenApiDoc::load().unwrap_or_else(|e| panic!("{e}"));
+    let Declared::Schema { schema, .. } = doc.declared(method, doc_path, status) else {
+        panic!("{method} {doc_path} declares no schema for {status}");
+    };
+    let mut problems = doc.validate(&schema, body).expect("schema compiles");
+    problems.extend(doc.undeclared(&schema, body));
+    assert!(
+        problems.is_empty(),
+        "{method} {doc_path} {status}: {problems:?}"
+    );
 }
