@@ -2,10 +2,12 @@
 //!
 //! * this file: create and get;
 //! * [`delete`]: the event deleter (rules.md §10.1, R-27);
+//! * [`folder`]: the shared folder through the provider port (rules.md §16);
 //! * [`patch`]: `PATCH /events/{id}` (rules.md §4.2);
 //! * [`render`]: the event resource built from the rows.
 
 pub mod delete;
+pub mod folder;
 pub mod patch;
 pub mod render;
 
@@ -76,14 +78,18 @@ pub async fn new_event(
     let body = body.into_inner();
     let times = validate_new_event(&body.times()).map_err(event_error)?;
     if body.has_shared_folder {
-        // No shared-folder provider is wired in yet (rules.md §16).
-        return Err(ApiError::bad_request(
-            "No shared folder configured for this server",
-        ));
+        // Refuse before writing anything when there is no provider.
+        folder::provider(&state)?;
     }
     let mut conn = state.conn().await?;
     let (event, room, invalidation) = conn
-        .transaction::<_, ApiError, _>(async |conn| insert_rows(conn, &me, &body, &times).await)
+        .transaction::<_, ApiError, _>(async |conn| {
+            let rows = insert_rows(conn, &me, &body, &times).await?;
+            if body.has_shared_folder {
+                folder::ensure_folder(conn, &state, rows.0.id).await?;
+            }
+            Ok(rows)
+        })
         .await?;
     state.authz.invalidate(&invalidation);
     let resource =

@@ -9,23 +9,25 @@
 use actix_web::{HttpResponse, delete, web};
 use conclave_db::DbConnection;
 use conclave_db::authz::{Invalidation, apply_change};
-use conclave_db::models::event::Event;
+use conclave_db::models::event::{DeleteEventOutcome, Event};
+use conclave_db::models::event_shared_folder::EventSharedFolder;
 use conclave_db::models::invite::Invite;
 use conclave_domain::access::delete_event;
 use conclave_domain::ids::EventId;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
+use super::folder;
 use crate::auth::AuthenticatedUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Query flags of `DELETE /events/{id}`, accepted for compatibility: no
-/// external service or mail port is wired in yet.
+/// Query flags of `DELETE /events/{id}`. There is no mail port yet, so
+/// `suppress_email_notification` changes nothing.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DeleteEventQuery {
-    /// Delete the event even if external services fail.
+    /// Delete the event even if the shared folder cannot be removed.
     pub force_delete_reference_if_external_services_fail: Option<bool>,
     /// Suppress cancellation mails.
     pub suppress_email_notification: Option<bool>,
@@ -47,23 +49,43 @@ pub async fn delete_event_handler(
     state: web::Data<AppState>,
     _me: AuthenticatedUser,
     path: web::Path<EventId>,
-    _query: web::Query<DeleteEventQuery>,
+    query: web::Query<DeleteEventQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
+    let force = query
+        .force_delete_reference_if_external_services_fail
+        .unwrap_or(false);
     let mut conn = state.conn().await?;
+    // Events of disabled creators are 404 for users (rules.md §6.1).
+    Event::get(&mut conn, id).await?;
+    // The external folder goes first (§10.1 step 3); the transaction then
+    // aborts if the row changed meanwhile (step 4).
+    let seen = EventSharedFolder::find(&mut conn, id).await?;
+    if let Some(row) = &seen {
+        folder::remove_at_provider(&state, row, force).await?;
+    }
     let invalidation = conn
-        .transaction::<_, ApiError, _>(async |conn| delete_rows(conn, id).await)
+        .transaction::<_, ApiError, _>(async |conn| delete_rows(conn, id, seen.as_ref()).await)
         .await?;
     state.authz.invalidate(&invalidation);
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The database deletes and the rule removal, in one transaction.
-async fn delete_rows(conn: &mut DbConnection, id: EventId) -> Result<Invalidation, ApiError> {
-    // Events of disabled creators are 404 for users (rules.md §6.1).
-    let event = Event::get(conn, id).await?;
-    let codes = Invite::list_ids_for_room(conn, event.room).await?;
-    let deleted = Event::delete_cascade(conn, id).await?;
+async fn delete_rows(
+    conn: &mut DbConnection,
+    id: EventId,
+    seen: Option<&EventSharedFolder>,
+) -> Result<Invalidation, ApiError> {
+    let room = Event::get(conn, id).await?.room;
+    let codes = Invite::list_ids_for_room(conn, room).await?;
+    let deleted = match Event::delete_cascade_if_folder_unchanged(conn, id, seen).await? {
+        DeleteEventOutcome::Deleted(deleted) => deleted,
+        DeleteEventOutcome::SharedFolderChanged => {
+            return Err(ApiError::conflict()
+                .with_message("The shared folder of the event changed meanwhile; please retry"));
+        }
+    };
     if !deleted.assets.is_empty() {
         // There is no asset storage adapter yet, so only the rows exist.
         tracing::info!(event = %id, assets = deleted.assets.len(), "deleted event assets");

@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, patch, web};
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::{Event, UpdateEvent};
 use conclave_db::models::event_exception::EventException as ExceptionRow;
-use conclave_db::models::event_shared_folder::EventSharedFolder;
 use conclave_db::models::event_training_report::EventTrainingReport;
 use conclave_db::models::invite::Invite;
 use conclave_db::models::room::{Room, UpdateRoom};
@@ -22,6 +21,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::folder;
 use super::render::{event_resource, event_times};
 use crate::auth::AuthenticatedUser;
 use crate::dto::event::EventResource;
@@ -58,7 +58,9 @@ pub async fn patch_event(
     let id = path.into_inner();
     let mut conn = state.conn().await?;
     let (event, room, invalidation) = conn
-        .transaction::<_, ApiError, _>(async |conn| apply(conn, me.user.id, id, &body).await)
+        .transaction::<_, ApiError, _>(async |conn| {
+            apply(conn, &state, me.user.id, id, &body).await
+        })
         .await?;
     state.authz.invalidate(&invalidation);
     let resource = event_resource(&mut conn, &state, &event, &room, me.user.id, true).await?;
@@ -68,6 +70,7 @@ pub async fn patch_event(
 /// All writes of one PATCH, in one transaction.
 async fn apply(
     conn: &mut DbConnection,
+    state: &AppState,
     actor: UserId,
     id: EventId,
     body: &PatchEventBody,
@@ -84,7 +87,7 @@ async fn apply(
     if body.password.is_some() || body.waiting_room.is_some() || body.e2e_encryption.is_some() {
         room = Room::update(conn, room.id, room_changes).await?;
     }
-    apply_satellites(conn, &event, body).await?;
+    apply_satellites(conn, state, &event, body).await?;
     if !body.only_room_fields() {
         if current.grid_changed(&patched.times) {
             apply_exception_plan(conn, id, &current, &patched.times).await?;
@@ -123,6 +126,7 @@ async fn lock_event(conn: &mut DbConnection, id: EventId) -> Result<(), ApiError
 /// Streaming targets, shared folder and training parameters (rules.md §4.3).
 async fn apply_satellites(
     conn: &mut DbConnection,
+    state: &AppState,
     event: &Event,
     body: &PatchEventBody,
 ) -> Result<(), ApiError> {
@@ -140,16 +144,10 @@ async fn apply_satellites(
             .collect();
         RoomStreamingTarget::replace_for_room(conn, event.room, rows).await?;
     }
-    let folder = EventSharedFolder::find(conn, event.id).await?;
-    match (body.has_shared_folder, folder) {
-        // No provider is wired in, so a missing folder cannot be created.
-        (Some(true), None) => {
-            return Err(ApiError::bad_request(
-                "No shared folder configured for this server",
-            ));
-        }
-        (Some(false), Some(_)) => EventSharedFolder::delete(conn, event.id).await?,
-        _ => {}
+    match body.has_shared_folder {
+        Some(true) => folder::ensure_folder(conn, state, event.id).await?,
+        Some(false) => folder::remove_folder(conn, state, event.id).await?,
+        None => {}
     }
     if let Some(report) = body.training_participation_report {
         let existing = EventTrainingReport::find(conn, event.id).await?;
