@@ -3,11 +3,13 @@
 //! * this file: create and get;
 //! * [`delete`]: the event deleter (rules.md §10.1, R-27);
 //! * [`folder`]: the shared folder through the provider port (rules.md §16);
+//! * [`invitees`]: the invitee list of the resource (rules.md §6.4);
 //! * [`patch`]: `PATCH /events/{id}` (rules.md §4.2);
 //! * [`render`]: the event resource built from the rows.
 
 pub mod delete;
 pub mod folder;
+pub mod invitees;
 pub mod patch;
 pub mod render;
 
@@ -30,6 +32,7 @@ use crate::dto::event::body::PostEventsBody;
 use crate::error::{ApiError, ValidationEntry};
 use crate::state::AppState;
 use crate::v1::rooms::call_in::insert_sip_config;
+use invitees::InviteesQuery;
 
 /// Maps a domain validation error to its HTTP answer (api.md §3.3).
 pub fn event_error(err: EventError) -> ApiError {
@@ -93,7 +96,7 @@ pub async fn new_event(
         .await?;
     state.authz.invalidate(&invalidation);
     let resource =
-        render::event_resource(&mut conn, &state, &event, &room, me.user.id, false).await?;
+        render::event_resource(&mut conn, &state, &event, &room, me.user.id, None).await?;
     Ok(HttpResponse::Created().json(resource))
 }
 
@@ -157,11 +160,11 @@ async fn insert_rows(
 }
 
 /// One event as the caller sees it, with streaming targets and training
-/// parameters. Invitees are not listed (`invitees_max` defaults to 0).
+/// parameters, and at most `invitees_max` invitees (default 0).
 #[utoipa::path(
     tag = "events",
     operation_id = "get_event",
-    params(("event_id" = uuid::Uuid, Path, description = "The event id")),
+    params(("event_id" = uuid::Uuid, Path, description = "The event id"), InviteesQuery),
     responses(
         (status = 200, body = EventResource),
         (status = 401), (status = 403),
@@ -173,10 +176,12 @@ pub async fn get_event(
     state: web::Data<AppState>,
     me: AuthenticatedUser,
     path: web::Path<EventId>,
+    query: web::Query<InviteesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let max = query.invitees_max.unwrap_or(0);
     let mut conn = state.conn().await?;
     let (event, room) = Event::get_with_room(&mut conn, path.into_inner()).await?;
     let resource =
-        render::event_resource(&mut conn, &state, &event, &room, me.user.id, true).await?;
+        render::event_resource(&mut conn, &state, &event, &room, me.user.id, Some(max)).await?;
     Ok(HttpResponse::Ok().json(resource))
 }

@@ -22,6 +22,7 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::folder;
+use super::invitees::InviteesQuery;
 use super::render::{event_resource, event_times};
 use crate::auth::AuthenticatedUser;
 use crate::dto::event::EventResource;
@@ -34,7 +35,7 @@ use crate::v1::events::event_error;
 #[utoipa::path(
     tag = "events",
     operation_id = "patch_event",
-    params(("event_id" = uuid::Uuid, Path, description = "The event id")),
+    params(("event_id" = uuid::Uuid, Path, description = "The event id"), InviteesQuery),
     request_body = PatchEventBody,
     responses(
         (status = 200, body = EventResource),
@@ -49,8 +50,10 @@ pub async fn patch_event(
     state: web::Data<AppState>,
     me: AuthenticatedUser,
     path: web::Path<EventId>,
+    query: web::Query<InviteesQuery>,
     body: web::Json<PatchEventBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let max = query.invitees_max.unwrap_or(0);
     let body = body.into_inner();
     if body.is_empty() {
         return Ok(HttpResponse::NoContent().finish());
@@ -63,7 +66,7 @@ pub async fn patch_event(
         })
         .await?;
     state.authz.invalidate(&invalidation);
-    let resource = event_resource(&mut conn, &state, &event, &room, me.user.id, true).await?;
+    let resource = event_resource(&mut conn, &state, &event, &room, me.user.id, Some(max)).await?;
     Ok(HttpResponse::Ok().json(resource))
 }
 

@@ -13,6 +13,7 @@ use conclave_domain::event::{EventTimeColumns, EventTimes};
 use conclave_domain::ids::UserId;
 use conclave_domain::time::DateTimeTz;
 
+use super::invitees;
 use crate::dto::event::{
     EventResource, EventRoomInfo, EventSharedFolderInfo, EventType,
     TrainingParticipationReportParameterSet,
@@ -62,17 +63,21 @@ fn wire_times(times: &EventTimes) -> WireTimes {
     }
 }
 
-/// Renders `event` (with its `room`) as `viewer` sees it. Invitees are not
-/// loaded (`invitees_max` 0), so the list is empty and `invitees_truncated`
-/// is the given flag (false right after creation, A-10; true otherwise).
+/// Renders `event` (with its `room`) as `viewer` sees it, with at most
+/// `invitees_max` invitees; `None` right after creation, where the list is
+/// empty and not truncated.
 pub async fn event_resource(
     conn: &mut DbConnection,
     state: &AppState,
     event: &Event,
     room: &Room,
     viewer: UserId,
-    invitees_truncated: bool,
+    invitees_max: Option<u32>,
 ) -> Result<EventResource, ApiError> {
+    let (invitees, invitees_truncated) = match invitees_max {
+        None => (Vec::new(), false),
+        Some(max) => invitees::load(conn, &state.settings, event.id, max).await?,
+    };
     let times = event_times(event)?;
     let (is_all_day, starts_at, ends_at) = wire_times(&times);
     let profiles =
@@ -108,7 +113,7 @@ pub async fn event_resource(
             call_in: call_in_info(conn, state, room).await?,
         },
         invitees_truncated,
-        invitees: Vec::new(),
+        invitees,
         is_time_independent: event.is_time_independent,
         is_all_day,
         starts_at,
