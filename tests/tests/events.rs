@@ -6,8 +6,9 @@
 #[path = "rooms_support/http.rs"]
 mod http;
 
+use conclave_api::config::CallInSettings;
 use conclave_domain::access::{Action, Policy, Subject};
-use conclave_e2e::{TestApp, spawn_app};
+use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
 use http::{
     Person, Reply, call, count, create_invite, execute, grant, id, login, rules_mentioning,
 };
@@ -474,4 +475,37 @@ async fn delete_removes_event_room_and_every_rule() {
     assert_eq!(reply.error(), (StatusCode::FORBIDDEN, Some("forbidden")));
     let reply = call(&app, Method::DELETE, &path, alice.auth(), None).await;
     assert_eq!(reply.error(), (StatusCode::FORBIDDEN, Some("forbidden")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_in_shows_for_plain_rooms_and_bodies_are_capped() {
+    let app = spawn_app_with(|settings| {
+        settings.call_in = Some(CallInSettings {
+            tel: "+4930123456".into(),
+            default_country_code: "DE".into(),
+        });
+        settings.http.json_body_limit = 4096;
+    })
+    .await;
+    let alice = login(&app, "alice").await;
+    let plain = json!({"title": "t", "description": "", "is_time_independent": true});
+    let event = create_event(&app, &alice, &plain).await;
+    let call_in = &event["room"]["call_in"];
+    assert_eq!(call_in["tel"], "+4930123456");
+    let sql = "SELECT count(*) AS n FROM sip_configs WHERE sip_id = $1";
+    assert_eq!(count(&app, sql, call_in["id"].as_str().unwrap()).await, 1);
+    assert_eq!(call_in["password"].as_str().unwrap().len(), 10);
+    // End-to-end encrypted rooms never show call-in (rules.md §6.4).
+    let mut e2e = plain.clone();
+    e2e["e2e_encryption"] = json!(true);
+    let event = create_event(&app, &alice, &e2e).await;
+    assert!(!event["room"].as_object().unwrap().contains_key("call_in"));
+    // A body over the configured limit is refused before parsing.
+    let mut big = plain.clone();
+    big["description"] = json!("a".repeat(5000));
+    let reply = post_event(&app, &alice, &big).await;
+    assert_eq!(
+        reply.error(),
+        (StatusCode::BAD_REQUEST, Some("payload_overflow"))
+    );
 }
