@@ -369,3 +369,38 @@ async fn concurrent_patches_are_all_applied() {
     let sql = "SELECT count(*) AS n FROM invites WHERE room::text = $1";
     assert_eq!(count(&app, sql, &id(&event["room"], "id")).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_streaming_targets_are_a_400_not_a_500() {
+    let app = spawn_app().await;
+    let alice = login(&app, "alice").await;
+    let target = json!({"name": "", "kind": "custom", "streaming_endpoint": "https://a.io",
+        "streaming_key": "", "public_url": "https://a.io"});
+    let many = Value::Array(vec![target; 1001]);
+    let mut body = weekly_series();
+    body["streaming_targets"] = many.clone();
+    let reply = call(
+        &app,
+        Method::POST,
+        "/events",
+        alice.auth(),
+        Some(&body.to_string()),
+    )
+    .await;
+    assert_eq!(
+        reply.error(),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let event = create_event(&app, &alice, &weekly_series()).await;
+    let eid = id(&event, "id");
+    let reply = patch(&app, &alice, &eid, &json!({"streaming_targets": many})).await;
+    assert_eq!(
+        reply.error(),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    assert_eq!(
+        reply.body["message"],
+        "A room can have at most 1000 streaming targets"
+    );
+    assert_eq!(revision(&app, &eid).await, 0);
+}

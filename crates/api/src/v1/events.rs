@@ -19,7 +19,7 @@ use conclave_db::DbConnection;
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::{Event, NewEvent};
 use conclave_db::models::room::{NewRoom, Room};
-use conclave_db::models::room_streaming_target::NewRoomStreamingTarget;
+use conclave_db::models::room_streaming_target::{MAX_TARGETS_PER_ROOM, NewRoomStreamingTarget};
 use conclave_domain::access::create_event;
 use conclave_domain::event::{EventError, EventTimes, validate_new_event};
 use conclave_domain::ids::EventId;
@@ -59,6 +59,17 @@ pub fn event_error(err: EventError) -> ApiError {
     }
 }
 
+/// Refuses more streaming targets than a room may hold, as the room
+/// endpoints do (400 `bad_request`), instead of failing in the database.
+pub fn check_target_count(count: usize) -> Result<(), ApiError> {
+    if i64::try_from(count).unwrap_or(i64::MAX) > MAX_TARGETS_PER_ROOM {
+        return Err(ApiError::bad_request(format!(
+            "A room can have at most {MAX_TARGETS_PER_ROOM} streaming targets"
+        )));
+    }
+    Ok(())
+}
+
 /// Creates an event with its own room, SIP config, streaming targets and
 /// training parameters, and the creator's access rules, in one transaction.
 #[utoipa::path(
@@ -80,6 +91,7 @@ pub async fn new_event(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let times = validate_new_event(&body.times()).map_err(event_error)?;
+    check_target_count(body.streaming_targets.len())?;
     if body.has_shared_folder {
         // Refuse before writing anything when there is no provider.
         folder::provider(&state)?;

@@ -29,7 +29,7 @@ use crate::dto::event::EventResource;
 use crate::dto::event::patch::PatchEventBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::v1::events::event_error;
+use crate::v1::events::{check_target_count, event_error};
 
 /// Changes an event; an empty body changes nothing and answers 204.
 #[utoipa::path(
@@ -82,6 +82,9 @@ async fn apply(
     let (mut event, mut room) = Event::get_with_room(conn, id).await?;
     let current = event_times(&event)?;
     let patched = apply_times_patch(&current, &body.times()).map_err(event_error)?;
+    if let Some(targets) = &body.streaming_targets {
+        check_target_count(targets.len())?;
+    }
     let room_changes = UpdateRoom {
         password: body.password.clone().map(|p| p.map(|p| p.into_inner())),
         waiting_room: body.waiting_room,
