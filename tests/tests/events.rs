@@ -7,13 +7,18 @@
 mod http;
 
 use conclave_api::config::CallInSettings;
+use conclave_db::models::asset::NewAsset;
+use conclave_db::models::module_resource::NewModuleResource;
+use conclave_db::models::room::Room;
 use conclave_domain::access::{Action, Policy, Subject};
+use conclave_domain::ids::{AssetId, RoomId};
 use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
 use http::{
     Person, Reply, call, count, create_invite, execute, grant, id, login, rules_mentioning,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 /// `POST /events` with a JSON body.
 async fn post_event(app: &TestApp, who: &Person, body: &Value) -> Reply {
@@ -198,6 +203,43 @@ async fn single_all_day_event_and_adhoc_flag() {
     let sql = "SELECT count(*) AS n FROM events WHERE id::text = $1 AND is_recurring = false \
                AND duration_secs IS NULL AND recurrence_pattern IS NULL";
     assert_eq!(count(&app, sql, &id(&event, "id")).await, 1);
+}
+
+/// Gives the event's room a module resource (with the rule fix-acl would
+/// write for it) and an asset, straight in the database.
+async fn equip(app: &TestApp, owner: &Person, room: &str) -> (String, String) {
+    let room = RoomId::from(room.parse::<Uuid>().expect("room id"));
+    let mut conn = app.db.connect().await;
+    let row = Room::get(&mut conn, room).await.expect("room");
+    let resource = NewModuleResource {
+        tenant_id: row.tenant_id,
+        room_id: room,
+        created_by: owner.id,
+        namespace: "whiteboard".into(),
+        tag: None,
+        data: json!({"pages": 1}),
+    }
+    .insert(&mut conn)
+    .await
+    .expect("module resource");
+    let asset = NewAsset {
+        id: AssetId::from(Uuid::new_v4()),
+        namespace: None,
+        kind: "recording".into(),
+        filename: "meeting.webm".into(),
+        tenant_id: row.tenant_id,
+        size: 1234,
+    }
+    .insert_for_room(&mut conn, room)
+    .await
+    .expect("asset");
+    let object = format!("/module_resources/{}", resource.id);
+    grant(
+        app,
+        vec![Policy::new(Subject::User(owner.id), object, &[Action::Get])],
+    )
+    .await;
+    (resource.id.to_string(), asset.id.to_string())
 }
 
 /// Sends `body` and expects `status` with `code` (and `message` if given).
@@ -436,6 +478,7 @@ async fn delete_removes_event_room_and_every_rule() {
     let code = create_invite(&app, &alice, &rid, json!({})).await;
     let code = id(&code, "invite_code");
     assert!(rules_mentioning(&app, &code).await > 0);
+    let (resource, asset) = equip(&app, &alice, &rid).await;
 
     let path = format!("/events/{eid}");
     let denied = call(&app, Method::DELETE, &path, bob.auth(), None).await;
@@ -458,7 +501,15 @@ async fn delete_removes_event_room_and_every_rule() {
         let sql = format!("SELECT count(*) AS n FROM {table} WHERE {column}::text = $1");
         assert_eq!(count(&app, &sql, value).await, 0, "{table}");
     }
-    for needle in [eid.as_str(), rid.as_str(), code.as_str()] {
+    for (table, column, value) in [
+        ("module_resources", "id", &resource),
+        ("room_assets", "asset_id", &asset),
+        ("assets", "id", &asset),
+    ] {
+        let sql = format!("SELECT count(*) AS n FROM {table} WHERE {column}::text = $1");
+        assert_eq!(count(&app, &sql, value).await, 0, "{table}");
+    }
+    for needle in [eid.as_str(), rid.as_str(), code.as_str(), resource.as_str()] {
         assert_eq!(
             rules_mentioning(&app, needle).await,
             0,
