@@ -4,8 +4,8 @@
 pub mod body;
 pub mod patch;
 
+use crate::dto::shared_folder::SharedFolder;
 use chrono::{DateTime, Utc};
-use conclave_db::models::event_shared_folder::EventSharedFolder;
 use conclave_db::models::event_training_report::EventTrainingReport;
 use conclave_domain::ids::{EventId, RoomId};
 use conclave_domain::time::DateTimeTz;
@@ -32,42 +32,6 @@ pub struct EventRoomInfo {
     /// Call-in data, only under the call-in conditions (rules.md §6.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_in: Option<CallInInfo>,
-}
-
-/// A URL with its password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct SharedFolderAccess {
-    /// The share link.
-    pub url: String,
-    /// The share password.
-    pub password: String,
-}
-
-/// The event's shared folder: `read` for every reader, `read_write` only
-/// for the creator (rules.md §16).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct EventSharedFolderInfo {
-    /// Read-only share.
-    pub read: SharedFolderAccess,
-    /// Read-write share, creator only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_write: Option<SharedFolderAccess>,
-}
-
-impl EventSharedFolderInfo {
-    /// Renders a stored folder; `with_write` for the event creator.
-    pub fn of(row: &EventSharedFolder, with_write: bool) -> Self {
-        Self {
-            read: SharedFolderAccess {
-                url: row.read_url.clone(),
-                password: row.read_password.clone(),
-            },
-            read_write: with_write.then(|| SharedFolderAccess {
-                url: row.write_url.clone(),
-                password: row.write_password.clone(),
-            }),
-        }
-    }
 }
 
 /// A time range in seconds (rules.md §17).
@@ -192,7 +156,7 @@ pub struct EventResource {
     pub can_edit: bool,
     /// The shared folder; omitted when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_folder: Option<EventSharedFolderInfo>,
+    pub shared_folder: Option<SharedFolder>,
     /// Streaming targets with keys; omitted when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub streaming_targets: Vec<RoomStreamingTarget>,

@@ -15,9 +15,9 @@ use conclave_domain::time::DateTimeTz;
 
 use super::invitees;
 use crate::dto::event::{
-    EventResource, EventRoomInfo, EventSharedFolderInfo, EventType,
-    TrainingParticipationReportParameterSet,
+    EventResource, EventRoomInfo, EventType, TrainingParticipationReportParameterSet,
 };
+use crate::dto::shared_folder::SharedFolder;
 use crate::dto::streaming::RoomStreamingTarget;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -88,7 +88,7 @@ pub async fn event_resource(
         .map_or("accepted", |invite| invite.status.as_str());
     let shared_folder = EventSharedFolder::find(conn, event.id)
         .await?
-        .map(|row| EventSharedFolderInfo::of(&row, is_creator));
+        .map(|row| SharedFolder::of(&row, is_creator));
     let streaming_targets = TargetRow::list_all_for_room(conn, room.id)
         .await?
         .iter()
