@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod fixtures;
+pub mod http;
 pub mod issuer;
 pub mod rows;
 pub mod schema;

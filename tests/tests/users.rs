@@ -29,19 +29,9 @@ async fn call(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = app.client.request(method, format!("{}/v1{path}", app.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_owned());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let authorization = token.map(|token| format!("Bearer {token}"));
+    let response = app.send(method, path, authorization, body).await;
+    (response.status, response.body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -109,14 +109,9 @@ pub async fn call(
     path: &str,
     token: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = app.client.request(method, format!("{}/v1{path}", app.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let authorization = token.map(|token| format!("Bearer {token}"));
+    let response = app.send(method, path, authorization, None).await;
+    (response.status, response.body)
 }
 
 /// `(status, code)` of an answer, for compact assertions.

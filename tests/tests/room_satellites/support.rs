@@ -74,25 +74,16 @@ pub async fn call(
     auth: Auth<'_>,
     body: Option<&str>,
 ) -> Reply {
-    let mut request = app.client.request(method, format!("{}/v1{path}", app.url));
-    request = match auth {
-        Auth::None => request,
-        Auth::Bearer(token) => request.bearer_auth(token),
-        Auth::InviteCode(code) => request.header("authorization", format!("InviteCode {code}")),
+    let authorization = match auth {
+        Auth::None => None,
+        Auth::Bearer(token) => Some(format!("Bearer {token}")),
+        Auth::InviteCode(code) => Some(format!("InviteCode {code}")),
     };
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_owned());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
+    let response = app.send(method, path, authorization, body).await;
     Reply {
-        status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        headers,
+        status: response.status,
+        body: response.body,
+        headers: response.headers,
     }
 }
 
