@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 /// Operations of the upstream document not served yet, and who owns them.
 const PENDING: &[(&str, &str, &str)] = &[
-    ("GET", "/events", "meetings"),
     ("GET", "/events/{event_id}/instances", "meetings"),
     (
         "GET",

@@ -18,6 +18,7 @@ use crate::state::AppState;
         crate::v1::users::get_me,
         crate::v1::events::new_event,
         crate::v1::events::get_event,
+        crate::v1::events::list::get_events,
         crate::v1::events::delete::delete_event_handler,
         crate::v1::events::patch::patch_event,
         crate::v1::users::patch_users_me,

@@ -64,6 +64,7 @@ fn user_routes(cfg: &mut web::ServiceConfig) {
         .service(v1::users::find)
         .service(v1::users::get_user)
         .service(v1::events::new_event)
+        .service(v1::events::list::get_events)
         .service(v1::events::get_event)
         .service(v1::events::delete::delete_event_handler)
         .service(v1::events::patch::patch_event)

@@ -10,6 +10,7 @@
 pub mod delete;
 pub mod folder;
 pub mod invitees;
+pub mod list;
 pub mod patch;
 pub mod render;
 

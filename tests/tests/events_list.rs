@@ -1,0 +1,269 @@
+//! `GET /v1/events` end to end (api.md §7.8, rules.md §6): visibility,
+//! filters, keyset paging through `rel="after"` links, and errors.
+
+use conclave_api::config::TenantAssignment;
+use conclave_db::models::event_invite::NewEventInvite;
+use conclave_domain::ids::EventId;
+use conclave_domain::invite::{EventInviteStatus, InviteRole};
+use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A logged-in user in tenant `tenant`.
+struct Person {
+    token: String,
+    sub: String,
+}
+
+async fn person(app: &TestApp, sub: &str, tenant: &str) -> Person {
+    let claims = app.issuer.claims(sub).with("tenant_id", json!(tenant));
+    let token = app.issuer.sign(&claims);
+    assert_eq!(app.login(&token).await.status(), StatusCode::OK, "{sub}");
+    Person {
+        token,
+        sub: sub.to_owned(),
+    }
+}
+
+/// One answer: status, `Link` header and JSON body.
+struct Reply {
+    status: StatusCode,
+    link: Option<String>,
+    body: Value,
+}
+
+async fn send(
+    app: &TestApp,
+    method: Method,
+    url: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut request = app.client.request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let link = response
+        .headers()
+        .get("link")
+        .map(|value| value.to_str().unwrap().to_owned());
+    let text = response.text().await.unwrap();
+    Reply {
+        status,
+        link,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+    }
+}
+
+async fn list(app: &TestApp, who: &Person, query: &str) -> Reply {
+    let url = format!("{}/v1/events{query}", app.url);
+    send(app, Method::GET, &url, Some(&who.token), None).await
+}
+
+/// The ids of a listing, in order, asserting 200.
+async fn ids(app: &TestApp, who: &Person, query: &str) -> Vec<String> {
+    let reply = list(app, who, query).await;
+    assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+    item_ids(&reply.body)
+}
+
+fn item_ids(body: &Value) -> Vec<String> {
+    body.as_array()
+        .expect("array")
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Creates an event through `POST /v1/events`; `None` = time-independent.
+async fn create(app: &TestApp, who: &Person, title: &str, times: Option<(&str, &str)>) -> String {
+    let mut body = json!({"title": title, "description": "", "is_time_independent": true});
+    if let Some((start, end)) = times {
+        body = json!({
+            "title": title, "description": "", "is_time_independent": false, "is_all_day": false,
+            "starts_at": {"datetime": start, "timezone": "Europe/Berlin"},
+            "ends_at": {"datetime": end, "timezone": "Europe/Berlin"},
+        });
+    }
+    let url = format!("{}/v1/events", app.url);
+    let reply = send(app, Method::POST, &url, Some(&who.token), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Inserts an invite row of `status` for `invitee`.
+async fn invite(
+    app: &TestApp,
+    event: &str,
+    creator: &Person,
+    invitee: &Person,
+    status: EventInviteStatus,
+) {
+    let mut conn = app.db.connect().await;
+    let creator = rows::user_id_by_sub(&mut conn, &creator.sub).await.unwrap();
+    let invitee = rows::user_id_by_sub(&mut conn, &invitee.sub).await.unwrap();
+    let event = EventId::from(event.parse::<uuid::Uuid>().unwrap());
+    NewEventInvite {
+        status,
+        ..NewEventInvite::pending(event, invitee, creator, InviteRole::User)
+    }
+    .insert(&mut conn)
+    .await
+    .expect("invite");
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visibility_and_invite_status_filter() {
+    let app = spawn_app_with(|s| s.tenants.assignment = TenantAssignment::ByExternalTenantId).await;
+    let alice = person(&app, "alice", "t1").await;
+    let bob = person(&app, "bob", "t1").await;
+    let carol = person(&app, "carol", "t2").await;
+    let own = create(&app, &alice, "own", None).await;
+    let declined = create(&app, &bob, "declined", None).await;
+    let pending = create(&app, &bob, "pending", None).await;
+    let foreign = create(&app, &carol, "foreign", None).await;
+    create(&app, &bob, "not invited", None).await;
+    invite(&app, &declined, &bob, &alice, EventInviteStatus::Declined).await;
+    invite(&app, &pending, &bob, &alice, EventInviteStatus::Pending).await;
+    // An invite across tenants grants nothing (rules.md §6.1).
+    invite(&app, &foreign, &carol, &alice, EventInviteStatus::Accepted).await;
+
+    let all = sorted(vec![own.clone(), declined.clone(), pending.clone()]);
+    assert_eq!(sorted(ids(&app, &alice, "").await), all);
+    assert_eq!(ids(&app, &carol, "").await, vec![foreign.clone()]);
+    assert_eq!(ids(&app, &bob, "").await.len(), 3, "bob's own events");
+
+    let check = async |query: &str, expected: Vec<String>| {
+        assert_eq!(
+            sorted(ids(&app, &alice, query).await),
+            sorted(expected),
+            "{query}"
+        );
+    };
+    check("?invite_status=accepted", vec![own.clone()]).await;
+    check("?invite_status=declined", vec![declined.clone()]).await;
+    check(
+        "?invite_status=accepted,declined",
+        vec![own.clone(), declined.clone()],
+    )
+    .await;
+    check(
+        "?invite_status=pending&invite_status=declined",
+        vec![pending.clone(), declined.clone()],
+    )
+    .await;
+    let bad = list(&app, &alice, "?invite_status=maybe").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.body["code"], "bad_request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_window_favourites_and_order() {
+    let app = spawn_app().await;
+    let alice = person(&app, "alice", "t1").await;
+    let early = create(
+        &app,
+        &alice,
+        "early",
+        Some(("2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z")),
+    )
+    .await;
+    let late = create(
+        &app,
+        &alice,
+        "late",
+        Some(("2026-03-05T10:00:00Z", "2026-03-05T11:00:00Z")),
+    )
+    .await;
+    let free = create(&app, &alice, "free", None).await;
+    // Time-independent events come first (starts_at NULLS FIRST).
+    let reply = list(&app, &alice, "").await;
+    assert_eq!(
+        item_ids(&reply.body),
+        vec![free.clone(), early.clone(), late.clone()]
+    );
+    for item in reply.body.as_array().unwrap() {
+        let object = item.as_object().unwrap();
+        assert!(!object.contains_key("streaming_targets"), "{item}");
+        assert!(
+            !object.contains_key("training_participation_report"),
+            "{item}"
+        );
+    }
+    // Overlap: an event that started before time_min but ends after it counts.
+    let window = "?time_min=2026-03-01T10:30:00Z&time_max=2026-03-02T00:00:00Z";
+    assert_eq!(ids(&app, &alice, window).await, vec![early.clone()]);
+    assert_eq!(
+        ids(&app, &alice, "?time_min=2026-03-04T00:00:00Z").await,
+        vec![late.clone()]
+    );
+    assert_eq!(
+        ids(&app, &alice, "?time_max=2026-03-02T00:00:00Z").await,
+        vec![early.clone()]
+    );
+
+    let url = format!("{}/v1/users/me/event_favorites/{late}", app.url);
+    let put = send(&app, Method::PUT, &url, Some(&alice.token), None).await;
+    assert_eq!(put.status, StatusCode::CREATED);
+    let favourites = list(&app, &alice, "?favorites=true").await;
+    assert_eq!(item_ids(&favourites.body), vec![late.clone()]);
+    assert_eq!(favourites.body[0]["is_favorite"], true);
+    assert_eq!(ids(&app, &alice, "?favorites=false").await.len(), 3);
+    let bad = list(&app, &alice, "?time_min=yesterday").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// The URL inside `<…>; rel="after"`.
+fn after_url(link: &str) -> String {
+    assert!(link.ends_with("rel=\"after\""), "{link}");
+    let start = link.find('<').unwrap() + 1;
+    let end = link.find('>').unwrap();
+    link[start..end].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_follow_after_links_without_gaps() {
+    let app = spawn_app().await;
+    let alice = person(&app, "alice", "t1").await;
+    let mut created = Vec::new();
+    for n in 0..7 {
+        created.push(create(&app, &alice, &format!("event {n}"), None).await);
+    }
+    let mut url = format!("{}/v1/events?per_page=3", app.url);
+    let mut seen = Vec::new();
+    let mut sizes = Vec::new();
+    loop {
+        let page = send(&app, Method::GET, &url, Some(&alice.token), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let page_ids = item_ids(&page.body);
+        sizes.push(page_ids.len());
+        if page_ids.is_empty() {
+            assert_eq!(page.link, None, "no link on an empty page");
+            break;
+        }
+        seen.extend(page_ids);
+        url = after_url(&page.link.expect("link on a non-empty page"));
+        assert!(url.contains("per_page=3"), "{url}");
+        assert!(sizes.len() < 10, "paging does not end");
+    }
+    assert_eq!(sizes, vec![3, 3, 1, 0]);
+    assert_eq!(seen.len(), 7);
+    assert_eq!(sorted(seen), sorted(created));
+
+    let bad = list(&app, &alice, "?after=not-a-cursor").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.body["code"], "bad_request");
+    let url = format!("{}/v1/events", app.url);
+    let anonymous = send(&app, Method::GET, &url, None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
