@@ -2,9 +2,12 @@
 //! filters, keyset paging through `rel="after"` links, and errors.
 
 use conclave_api::config::TenantAssignment;
+use conclave_db::models::event_exception::NewEventException;
 use conclave_db::models::event_invite::NewEventInvite;
+use conclave_domain::exception::EventExceptionKind;
 use conclave_domain::ids::EventId;
 use conclave_domain::invite::{EventInviteStatus, InviteRole};
+use conclave_e2e::schema::{Declared, OpenApiDoc};
 use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -266,4 +269,139 @@ async fn pages_follow_after_links_without_gaps() {
     let url = format!("{}/v1/events", app.url);
     let anonymous = send(&app, Method::GET, &url, None, None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Inserts an exception of `series` for the occurrence at `date`.
+async fn exception(
+    app: &TestApp,
+    series: &str,
+    creator: &Person,
+    date: &str,
+    kind: EventExceptionKind,
+    moved: Option<(&str, &str, &str)>,
+) {
+    let mut conn = app.db.connect().await;
+    let created_by = rows::user_id_by_sub(&mut conn, &creator.sub).await.unwrap();
+    let at = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    NewEventException {
+        event_id: EventId::from(series.parse::<uuid::Uuid>().unwrap()),
+        exception_date: at(date),
+        exception_date_tz: "Europe/Berlin".to_owned(),
+        created_by,
+        kind,
+        title: moved.map(|(title, _, _)| title.to_owned()),
+        description: None,
+        is_all_day: None,
+        starts_at: moved.map(|(_, start, _)| at(start)),
+        starts_at_tz: moved.map(|_| "Europe/Berlin".to_owned()),
+        ends_at: moved.map(|(_, _, end)| at(end)),
+        ends_at_tz: moved.map(|_| "Europe/Berlin".to_owned()),
+    }
+    .insert(&mut conn)
+    .await
+    .expect("exception");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn series_are_followed_by_all_their_exceptions() {
+    let app = spawn_app().await;
+    let alice = person(&app, "alice", "t1").await;
+    let url = format!("{}/v1/events", app.url);
+    let body = json!({
+        "title": "Weekly", "description": "", "is_time_independent": false, "is_all_day": false,
+        "starts_at": {"datetime": "2024-07-22T08:00:00Z", "timezone": "Europe/Berlin"},
+        "ends_at": {"datetime": "2024-07-22T09:00:00Z", "timezone": "Europe/Berlin"},
+        "recurrence_pattern": ["RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO"],
+    });
+    let created = send(&app, Method::POST, &url, Some(&alice.token), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let series = created.body["id"].as_str().unwrap().to_owned();
+    let single = create(
+        &app,
+        &alice,
+        "single",
+        Some(("2024-07-25T10:00:00Z", "2024-07-25T11:00:00Z")),
+    )
+    .await;
+    let moved = ("Moved", "2024-07-29T12:00:00Z", "2024-07-29T13:00:00Z");
+    exception(
+        &app,
+        &series,
+        &alice,
+        "2024-07-29T08:00:00Z",
+        EventExceptionKind::Modified,
+        Some(moved),
+    )
+    .await;
+    exception(
+        &app,
+        &series,
+        &alice,
+        "2024-08-05T08:00:00Z",
+        EventExceptionKind::Cancelled,
+        None,
+    )
+    .await;
+
+    // The time window matches only the series' first week; its exceptions
+    // are listed anyway (rules.md §5.7), the single event is not.
+    for query in [
+        "",
+        "?time_min=2024-07-22T00:00:00Z&time_max=2024-07-23T00:00:00Z",
+    ] {
+        let reply = list(&app, &alice, query).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let items = reply.body.as_array().unwrap();
+        let kinds: Vec<&str> = items.iter().map(|i| i["type"].as_str().unwrap()).collect();
+        let expected: &[&str] = if query.is_empty() {
+            &["recurring", "exception", "exception", "single"]
+        } else {
+            &["recurring", "exception", "exception"]
+        };
+        assert_eq!(kinds, expected, "{query}");
+        assert_conforms(&reply.body);
+        assert_eq!(items[0]["id"], series.as_str());
+        let first = &items[1];
+        assert_eq!(first["id"], format!("{series}_20240729T080000Z"));
+        assert_eq!(first["recurring_event_id"], series.as_str());
+        assert_eq!(first["instance_id"], "20240729T080000Z");
+        assert_eq!(first["status"], "ok");
+        assert_eq!(first["title"], "Moved");
+        assert_eq!(first["starts_at"]["timezone"], "Europe/Berlin");
+        assert_eq!(first["original_starts_at"]["timezone"], "Europe/Berlin");
+        assert_eq!(first["can_edit"], true);
+        let second = items[2].as_object().unwrap();
+        assert_eq!(second["status"], "cancelled");
+        assert_eq!(second["instance_id"], "20240805T080000Z");
+        for absent in ["title", "description", "is_all_day", "starts_at", "ends_at"] {
+            assert!(!second.contains_key(absent), "{absent}");
+        }
+        if query.is_empty() {
+            assert_eq!(items[3]["id"], single.as_str());
+        }
+    }
+}
+
+/// What is wrong with a listing against the upstream `GET /events` 200
+/// schema (missing required fields, undeclared properties).
+fn problems(body: &Value) -> Vec<String> {
+    let doc = OpenApiDoc::load().unwrap_or_else(|e| panic!("{e}"));
+    let Declared::Schema { schema, .. } = doc.declared("get", "/events", 200) else {
+        panic!("GET /events declares no schema");
+    };
+    let mut problems = doc.validate(&schema, body).expect("schema compiles");
+    problems.extend(doc.undeclared(&schema, body));
+    problems.into_iter().map(|p| format!("{p:?}")).collect()
+}
+
+fn assert_conforms(body: &Value) {
+    let found = problems(body);
+    assert!(found.is_empty(), "{found:?}\n{body}");
+    // The check itself notices a broken exception item.
+    let mut broken = body.clone();
+    broken[1]
+        .as_object_mut()
+        .unwrap()
+        .remove("original_starts_at");
+    assert!(!problems(&broken).is_empty(), "{broken}");
 }
