@@ -2,6 +2,8 @@
 //! request bodies live in [`body`].
 
 pub mod body;
+pub mod instance;
+pub mod invite;
 pub mod patch;
 
 use crate::dto::shared_folder::SharedFolder;

@@ -2,14 +2,20 @@
 //!
 //! * this file: create and get;
 //! * [`delete`]: the event deleter (rules.md §10.1, R-27);
+//! * [`etag`]: `ETag` / `If-Match` from the event's revision (optimistic concurrency);
 //! * [`folder`]: the shared folder through the provider port (rules.md §16);
+//! * [`instances`]: `/events/{id}/instances…` (rules.md §5);
 //! * [`invitees`]: the invitee list of the resource (rules.md §6.4);
+//! * [`invites`]: `/events/{id}/invites…` and `/events/{id}/invite` (rules.md §7);
 //! * [`patch`]: `PATCH /events/{id}` (rules.md §4.2);
 //! * [`render`]: the event resource built from the rows.
 
 pub mod delete;
+pub mod etag;
 pub mod folder;
+pub mod instances;
 pub mod invitees;
+pub mod invites;
 pub mod list;
 pub mod patch;
 pub mod render;

@@ -1,0 +1,1 @@
+//! Wire types of event instances (api.md §7.9).

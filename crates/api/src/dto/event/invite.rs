@@ -1,0 +1,1 @@
+//! Wire types of event invitations (api.md §7.10).

@@ -1,0 +1,1 @@
+//! `ETag` / `If-Match` for event resources, derived from `revision`.
