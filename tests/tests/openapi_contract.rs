@@ -9,17 +9,6 @@ use std::path::PathBuf;
 
 /// Operations of the upstream document not served yet, and who owns them.
 const PENDING: &[(&str, &str, &str)] = &[
-    ("GET", "/events/{event_id}/instances", "meetings"),
-    (
-        "GET",
-        "/events/{event_id}/instances/{instance_id}",
-        "meetings",
-    ),
-    (
-        "PATCH",
-        "/events/{event_id}/instances/{instance_id}",
-        "meetings",
-    ),
     ("DELETE", "/events/{event_id}/invite", "meetings"),
     ("PATCH", "/events/{event_id}/invite", "meetings"),
     ("GET", "/events/{event_id}/invites", "meetings"),
