@@ -9,14 +9,6 @@ use std::path::PathBuf;
 
 /// Operations of the upstream document not served yet, and who owns them.
 const PENDING: &[(&str, &str, &str)] = &[
-    ("DELETE", "/events/{event_id}/invite", "meetings"),
-    ("PATCH", "/events/{event_id}/invite", "meetings"),
-    ("GET", "/events/{event_id}/invites", "meetings"),
-    ("POST", "/events/{event_id}/invites", "meetings"),
-    ("DELETE", "/events/{event_id}/invites/email", "meetings"),
-    ("PATCH", "/events/{event_id}/invites/email", "meetings"),
-    ("DELETE", "/events/{event_id}/invites/{user_id}", "meetings"),
-    ("PATCH", "/events/{event_id}/invites/{user_id}", "meetings"),
     ("GET", "/rooms/{room_id}/assets", "assets"),
     ("POST", "/rooms/{room_id}/assets", "assets"),
     ("GET", "/rooms/{room_id}/assets/{asset_id}", "assets"),
