@@ -111,6 +111,15 @@ impl ApiError {
         )
     }
 
+    /// 412 `precondition_failed`: an `If-Match` did not match.
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            "The resource was changed since the given ETag",
+        )
+    }
+
     /// 422 `validation_failed` with entries.
     pub fn validation(entries: Vec<ValidationEntry>) -> Self {
         let mut err = Self::new(

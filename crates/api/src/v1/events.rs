@@ -21,6 +21,7 @@ pub mod patch;
 pub mod render;
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::ETAG;
 use actix_web::{HttpResponse, get, post, web};
 use conclave_db::DbConnection;
 use conclave_db::authz::{Invalidation, apply_change};
@@ -84,7 +85,8 @@ pub fn check_target_count(count: usize) -> Result<(), ApiError> {
     operation_id = "new_event",
     request_body = PostEventsBody,
     responses(
-        (status = 201, body = EventResource),
+        (status = 201, body = EventResource, headers(
+            ("ETag" = String, description = "The event's strong entity tag, for `If-Match`"))),
         (status = 400, description = "Wrong shape, bad JSON, or no shared folder configured"),
         (status = 401),
         (status = 422, description = "`invalid_event`: date or recurrence errors"),
@@ -116,7 +118,9 @@ pub async fn new_event(
     state.authz.invalidate(&invalidation);
     let resource =
         render::event_resource(&mut conn, &state, &event, &room, me.user.id, None).await?;
-    Ok(HttpResponse::Created().json(resource))
+    Ok(HttpResponse::Created()
+        .insert_header((ETAG, etag::event_etag(&event, &room)))
+        .json(resource))
 }
 
 /// The writes of `POST /events` (api.md §7.8 "Tables").
@@ -185,7 +189,8 @@ async fn insert_rows(
     operation_id = "get_event",
     params(("event_id" = uuid::Uuid, Path, description = "The event id"), InviteesQuery),
     responses(
-        (status = 200, body = EventResource),
+        (status = 200, body = EventResource, headers(
+            ("ETag" = String, description = "The event's strong entity tag, for `If-Match`"))),
         (status = 401), (status = 403),
         (status = 404, description = "No such event, or its creator is disabled"),
     ),
@@ -202,5 +207,7 @@ pub async fn get_event(
     let (event, room) = Event::get_with_room(&mut conn, path.into_inner()).await?;
     let resource =
         render::event_resource(&mut conn, &state, &event, &room, me.user.id, Some(max)).await?;
-    Ok(HttpResponse::Ok().json(resource))
+    Ok(HttpResponse::Ok()
+        .insert_header((ETAG, etag::event_etag(&event, &room)))
+        .json(resource))
 }

@@ -1,8 +1,15 @@
 //! `PATCH /events/{id}` (rules.md §4.2): absent fields stay unchanged
 //! the room is updated with exactly the present room fields,
 //! exceptions survive unless the time grid moves them away.
+//!
+//! Conclave addition: an `If-Match` header makes the patch conditional on
+//! the event's [`etag`](super::etag). The check runs under the row locks
+//! of the patch transaction, so of many patches sent with the same tag
+//! exactly one wins and the others get 412; without `If-Match` nothing
+//! changes.
 
-use actix_web::{HttpResponse, patch, web};
+use actix_web::http::header::ETAG;
+use actix_web::{HttpRequest, HttpResponse, patch, web};
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::{Event, UpdateEvent};
 use conclave_db::models::event_exception::EventException as ExceptionRow;
@@ -10,7 +17,7 @@ use conclave_db::models::event_training_report::EventTrainingReport;
 use conclave_db::models::invite::Invite;
 use conclave_db::models::room::{Room, UpdateRoom};
 use conclave_db::models::room_streaming_target::{NewRoomStreamingTarget, RoomStreamingTarget};
-use conclave_db::schema::events;
+use conclave_db::schema::{events, rooms};
 use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::create_invite_code;
 use conclave_domain::event::{EventTimes, apply_times_patch};
@@ -21,6 +28,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::etag::{IfMatch, event_etag};
 use super::folder;
 use super::invitees::InviteesQuery;
 use super::render::{event_resource, event_times};
@@ -35,13 +43,20 @@ use crate::v1::events::{check_target_count, event_error};
 #[utoipa::path(
     tag = "events",
     operation_id = "patch_event",
-    params(("event_id" = uuid::Uuid, Path, description = "The event id"), InviteesQuery),
+    params(
+        ("event_id" = uuid::Uuid, Path, description = "The event id"),
+        ("If-Match" = Option<String>, Header,
+            description = "Patch only if the event's current `ETag` is listed, or `*`"),
+        InviteesQuery,
+    ),
     request_body = PatchEventBody,
     responses(
-        (status = 200, body = EventResource),
+        (status = 200, body = EventResource, headers(
+            ("ETag" = String, description = "The changed event's strong entity tag"))),
         (status = 204, description = "Empty body: nothing changed"),
-        (status = 400, description = "Bad JSON, or no shared folder configured"),
+        (status = 400, description = "Bad JSON, a malformed `If-Match`, or no shared folder configured"),
         (status = 401), (status = 403), (status = 404),
+        (status = 412, description = "`precondition_failed`: `If-Match` does not match; nothing changed"),
         (status = 422, description = "`validation_failed` (R-8) or `invalid_event`"),
     ),
 )]
@@ -49,25 +64,50 @@ use crate::v1::events::{check_target_count, event_error};
 pub async fn patch_event(
     state: web::Data<AppState>,
     me: AuthenticatedUser,
+    request: HttpRequest,
     path: web::Path<EventId>,
     query: web::Query<InviteesQuery>,
     body: web::Json<PatchEventBody>,
 ) -> Result<HttpResponse, ApiError> {
     let max = query.invitees_max.unwrap_or(0);
+    let if_match = IfMatch::from_headers(request.headers())?;
     let body = body.into_inner();
-    if body.is_empty() {
-        return Ok(HttpResponse::NoContent().finish());
-    }
     let id = path.into_inner();
+    if body.is_empty() {
+        return empty_patch(&state, id, if_match.as_ref()).await;
+    }
     let mut conn = state.conn().await?;
     let (event, room, invalidation) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            apply(conn, &state, me.user.id, id, &body).await
+            apply(conn, &state, me.user.id, id, &body, if_match.as_ref()).await
         })
         .await?;
     state.authz.invalidate(&invalidation);
     let resource = event_resource(&mut conn, &state, &event, &room, me.user.id, Some(max)).await?;
-    Ok(HttpResponse::Ok().json(resource))
+    Ok(HttpResponse::Ok()
+        .insert_header((ETAG, event_etag(&event, &room)))
+        .json(resource))
+}
+
+/// An empty body changes nothing (204); an `If-Match` is still evaluated
+/// first (RFC 9110 §13.2.2), so a stale tag gets its 412 here too.
+async fn empty_patch(
+    state: &AppState,
+    id: EventId,
+    if_match: Option<&IfMatch>,
+) -> Result<HttpResponse, ApiError> {
+    let Some(if_match) = if_match else {
+        return Ok(HttpResponse::NoContent().finish());
+    };
+    let mut conn = state.conn().await?;
+    let (event, room) = Event::get_with_room(&mut conn, id).await?;
+    let etag = event_etag(&event, &room);
+    if !if_match.matches(&etag) {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(HttpResponse::NoContent()
+        .insert_header((ETAG, etag))
+        .finish())
 }
 
 /// All writes of one PATCH, in one transaction.
@@ -77,9 +117,14 @@ async fn apply(
     actor: UserId,
     id: EventId,
     body: &PatchEventBody,
+    if_match: Option<&IfMatch>,
 ) -> Result<(Event, Room, Invalidation), ApiError> {
     lock_event(conn, id).await?;
     let (mut event, mut room) = Event::get_with_room(conn, id).await?;
+    // Checked on the locked rows: no other writer can slip in between.
+    if if_match.is_some_and(|m| !m.matches(&event_etag(&event, &room))) {
+        return Err(ApiError::precondition_failed());
+    }
     let current = event_times(&event)?;
     let patched = apply_times_patch(&current, &body.times()).map_err(event_error)?;
     if let Some(targets) = &body.streaming_targets {
@@ -115,12 +160,15 @@ async fn apply(
     Ok((event, room, invalidation))
 }
 
-/// Locks the event row for the transaction, so concurrent patches of one
-/// event run one after the other: their read-modify-write of the times and
-/// the invite-code get-or-create must not interleave.
+/// Locks the event row and its room row for the transaction, so
+/// concurrent patches of one event run one after the other: their
+/// read-modify-write of the times, the invite-code get-or-create and the
+/// `If-Match` check must not interleave. The room is locked too because
+/// its settings are part of the `ETag` and the room endpoints change them.
 async fn lock_event(conn: &mut DbConnection, id: EventId) -> Result<(), ApiError> {
     events::table
-        .find(Uuid::from(id))
+        .inner_join(rooms::table)
+        .filter(events::id.eq(Uuid::from(id)))
         .select(events::id)
         .for_update()
         .first::<Uuid>(conn)
