@@ -312,3 +312,45 @@ async fn retrying_writers_each_win_exactly_one_revision() {
     assert_eq!(last.body["title"], wins[49].1.as_str());
     assert_eq!(last.etag.map(|t| tag_revision(&t)), Some(start + 50));
 }
+
+/// The operation with `operation_id` in the served OpenAPI document.
+fn operation<'a>(doc: &'a Value, operation_id: &str) -> &'a Value {
+    let paths = doc["paths"].as_object().expect("paths");
+    paths
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
+        .find(|op| op["operationId"] == operation_id)
+        .unwrap_or_else(|| panic!("no operation {operation_id}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_declares_tags_preconditions_and_the_412() {
+    let app = spawn_app().await;
+    let url = format!("{}/v1/openapi.json", app.url);
+    let doc: Value = app
+        .client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (op, status) in [
+        ("new_event", "201"),
+        ("get_event", "200"),
+        ("patch_event", "200"),
+    ] {
+        let headers = &operation(&doc, op)["responses"][status]["headers"];
+        assert!(headers["ETag"].is_object(), "{op}: {headers}");
+    }
+    let patch = operation(&doc, "patch_event");
+    assert!(patch["responses"]["412"].is_object(), "{patch}");
+    let if_match = patch["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "If-Match")
+        .expect("If-Match parameter");
+    assert_eq!(if_match["in"], "header");
+}
