@@ -5,22 +5,18 @@
 //! cannot express.
 
 pub mod exception;
+mod page;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
-use conclave_db::DbConnection;
 use conclave_db::enums::EventInviteStatus;
-use conclave_db::models::event::{
-    Event, EventCursor, EventListEntry, EventListFilter, EventListQuery,
-};
+use conclave_db::models::event::{Event, EventCursor, EventListFilter, EventListQuery};
 use conclave_domain::cursor::EventCursor as Token;
-use conclave_domain::ids::UserId;
 
 use crate::auth::AuthenticatedUser;
 use crate::error::ApiError;
 use crate::pagination::{CursorQuery, after_link};
 use crate::state::AppState;
-use exception::EventOrException;
 
 /// Everything `GET /events` reads from its query string.
 #[derive(Debug, Default)]
@@ -50,7 +46,7 @@ struct ListParams {
         ("after" = Option<String>, Query, description = "Opaque cursor of the previous page"),
     ),
     responses(
-        (status = 200, body = Vec<EventOrException>, headers(("link" = String))),
+        (status = 200, body = Vec<exception::EventOrException>, headers(("link" = String))),
         (status = 400, description = "Bad query value or cursor"),
         (status = 401),
     ),
@@ -83,7 +79,8 @@ pub async fn get_events(
     };
     let mut conn = state.conn().await?;
     let entries = Event::list_for_user(&mut conn, &query).await?;
-    let items = render_items(&mut conn, &state, &entries, me.user.id, params.invitees_max).await?;
+    let items =
+        page::render_items(&mut conn, &state, &entries, me.user.id, params.invitees_max).await?;
     let mut response = HttpResponse::Ok();
     if let Some(last) = entries.last() {
         let token = Token {
@@ -94,45 +91,6 @@ pub async fn get_events(
         response.insert_header(("Link", after_link(&req, &token.encode())));
     }
     Ok(response.json(items))
-}
-
-/// The list items of one page: each event, a series followed by its exceptions.
-async fn render_items(
-    conn: &mut DbConnection,
-    state: &AppState,
-    entries: &[EventListEntry],
-    viewer: UserId,
-    invitees_max: u32,
-) -> Result<Vec<EventOrException>, ApiError> {
-    let series: Vec<_> = entries
-        .iter()
-        .filter(|entry| entry.event.is_recurring == Some(true))
-        .map(|entry| entry.event.id)
-        .collect();
-    let exceptions = exception::load(conn, &series).await?;
-    let mut items = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let mut resource = super::render::event_resource(
-            conn,
-            state,
-            &entry.event,
-            &entry.room,
-            viewer,
-            Some(invitees_max),
-        )
-        .await?;
-        // List items never carry these (api.md §6.2).
-        resource.streaming_targets.clear();
-        resource.training_participation_report = None;
-        let mut rendered = Vec::new();
-        for row in exceptions.get(&entry.event.id).into_iter().flatten() {
-            let item = exception::render(conn, &state.settings, &resource, row).await?;
-            rendered.push(EventOrException::Exception(Box::new(item)));
-        }
-        items.push(EventOrException::Event(Box::new(resource)));
-        items.extend(rendered);
-    }
-    Ok(items)
 }
 
 /// Parses the query string; any unknown value of a known key is a 400.

@@ -1,5 +1,6 @@
 //! Building an [`EventResource`] from the stored rows (api.md §6.2,
-//! rules.md §6.4), for single-event answers (GET, POST, PATCH).
+//! rules.md §6.4): the rows are loaded per event for single-event answers
+//! (GET, POST, PATCH) or per page for the listing, then [`assemble`]d.
 
 use conclave_db::DbConnection;
 use conclave_db::models::event::Event;
@@ -12,13 +13,16 @@ use conclave_db::models::room_streaming_target::RoomStreamingTarget as TargetRow
 use conclave_domain::event::{EventTimeColumns, EventTimes};
 use conclave_domain::ids::UserId;
 use conclave_domain::time::DateTimeTz;
+use serde_json::Value;
 
 use super::invitees;
 use crate::dto::event::{
     EventResource, EventRoomInfo, EventType, TrainingParticipationReportParameterSet,
 };
+use crate::dto::room::CallInInfo;
 use crate::dto::shared_folder::SharedFolder;
 use crate::dto::streaming::RoomStreamingTarget;
+use crate::dto::user::PublicUserProfile;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::v1::rooms::call_in::call_in_info;
@@ -63,6 +67,31 @@ fn wire_times(times: &EventTimes) -> WireTimes {
     }
 }
 
+/// What an [`EventResource`] shows besides the event and room rows, loaded
+/// one event at a time ([`event_resource`]) or for a whole listing page.
+pub struct EventParts {
+    /// The creator's public profile.
+    pub created_by: PublicUserProfile,
+    /// The last editor's public profile.
+    pub updated_by: PublicUserProfile,
+    /// The rendered invitees.
+    pub invitees: Vec<Value>,
+    /// Whether more invitees exist than rendered.
+    pub invitees_truncated: bool,
+    /// The viewer's invite status label.
+    pub invite_status: &'static str,
+    /// Whether the viewer marked the event as favourite.
+    pub is_favorite: bool,
+    /// The shared folder row, if any.
+    pub shared_folder: Option<EventSharedFolder>,
+    /// The room's call-in data, if shown.
+    pub call_in: Option<CallInInfo>,
+    /// The room's streaming targets.
+    pub streaming_targets: Vec<RoomStreamingTarget>,
+    /// The training participation report parameters, if any.
+    pub training: Option<TrainingParticipationReportParameterSet>,
+}
+
 /// Renders `event` (with its `room`) as `viewer` sees it, with at most
 /// `invitees_max` invitees; `None` right after creation, where the list is
 /// empty and not truncated.
@@ -78,30 +107,48 @@ pub async fn event_resource(
         None => (Vec::new(), false),
         Some(max) => invitees::load(conn, &state.settings, event.id, max).await?,
     };
-    let times = event_times(event)?;
-    let (is_all_day, starts_at, ends_at) = wire_times(&times);
     let profiles =
         Profiles::load(conn, &state.settings, [event.created_by, event.updated_by]).await?;
-    let is_creator = event.created_by == viewer;
     let invite_status = EventInvite::find_for(conn, event.id, viewer)
         .await?
         .map_or("accepted", |invite| invite.status.as_str());
-    let shared_folder = EventSharedFolder::find(conn, event.id)
-        .await?
-        .map(|row| SharedFolder::of(&row, is_creator));
     let streaming_targets = TargetRow::list_all_for_room(conn, room.id)
         .await?
         .iter()
         .map(RoomStreamingTarget::from)
         .collect();
-    let training = EventTrainingReport::find(conn, event.id)
-        .await?
-        .map(|row| TrainingParticipationReportParameterSet::of(&row));
+    let parts = EventParts {
+        created_by: profiles.get(event.created_by)?,
+        updated_by: profiles.get(event.updated_by)?,
+        invitees,
+        invitees_truncated,
+        invite_status,
+        is_favorite: EventFavorite::exists(conn, viewer, event.id).await?,
+        shared_folder: EventSharedFolder::find(conn, event.id).await?,
+        call_in: call_in_info(conn, state, room).await?,
+        streaming_targets,
+        training: EventTrainingReport::find(conn, event.id)
+            .await?
+            .map(|row| TrainingParticipationReportParameterSet::of(&row)),
+    };
+    assemble(event, room, viewer, parts)
+}
+
+/// Builds the resource of `event` from its rows, without any I/O.
+pub fn assemble(
+    event: &Event,
+    room: &Room,
+    viewer: UserId,
+    parts: EventParts,
+) -> Result<EventResource, ApiError> {
+    let times = event_times(event)?;
+    let (is_all_day, starts_at, ends_at) = wire_times(&times);
+    let is_creator = event.created_by == viewer;
     Ok(EventResource {
         id: event.id,
-        created_by: profiles.get(event.created_by)?,
+        created_by: parts.created_by,
         created_at: event.created_at,
-        updated_by: profiles.get(event.updated_by)?,
+        updated_by: parts.updated_by,
         updated_at: event.updated_at,
         title: event.title.clone(),
         description: event.description.clone(),
@@ -110,10 +157,10 @@ pub async fn event_resource(
             password: room.password.clone(),
             waiting_room: room.waiting_room,
             e2e_encryption: room.e2e_encryption,
-            call_in: call_in_info(conn, state, room).await?,
+            call_in: parts.call_in,
         },
-        invitees_truncated,
-        invitees,
+        invitees_truncated: parts.invitees_truncated,
+        invitees: parts.invitees,
         is_time_independent: event.is_time_independent,
         is_all_day,
         starts_at,
@@ -125,13 +172,15 @@ pub async fn event_resource(
         } else {
             EventType::Single
         },
-        invite_status: invite_status.to_owned(),
-        is_favorite: EventFavorite::exists(conn, viewer, event.id).await?,
+        invite_status: parts.invite_status.to_owned(),
+        is_favorite: parts.is_favorite,
         can_edit: is_creator,
-        shared_folder,
-        streaming_targets,
+        shared_folder: parts
+            .shared_folder
+            .map(|row| SharedFolder::of(&row, is_creator)),
+        streaming_targets: parts.streaming_targets,
         show_meeting_details: event.show_meeting_details,
-        training_participation_report: training,
+        training_participation_report: parts.training,
     })
 }
 

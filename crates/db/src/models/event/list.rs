@@ -1,5 +1,7 @@
 //! The keyset-paged event listing of `GET /events` (rules.md §6).
 
+mod related;
+
 use chrono::{DateTime, Utc};
 use conclave_domain::ids::{EventId, TenantId, UserId};
 use diesel::dsl;

@@ -12,7 +12,6 @@ use conclave_domain::time::DateTimeTz;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::config::Settings;
 use crate::dto::event::EventResource;
 use crate::dto::user::PublicUserProfile;
 use crate::error::ApiError;
@@ -99,14 +98,12 @@ pub async fn load(
     Ok(grouped)
 }
 
-/// Renders `row` as an item after `series`.
-pub async fn render(
-    conn: &mut DbConnection,
-    settings: &Settings,
+/// Renders `row` as an item after `series`; `profiles` holds its creator.
+pub fn render(
+    profiles: &Profiles,
     series: &EventResource,
     row: &EventException,
 ) -> Result<EventExceptionResource, ApiError> {
-    let profiles = Profiles::load(conn, settings, [row.created_by]).await?;
     let profile = profiles.get(row.created_by)?;
     let instance_id = InstanceId::new(row.exception_date);
     let zoned = |at: Option<DateTime<Utc>>, zone: Option<&str>| {
