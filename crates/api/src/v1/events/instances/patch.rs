@@ -4,6 +4,7 @@
 //! never touched (no revision bump, rules.md §4.4).
 
 use actix_web::{HttpResponse, patch, web};
+use chrono::{DateTime, Utc};
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::Event;
 use conclave_db::models::event_exception::{EventException as ExceptionRow, NewEventException};
@@ -13,9 +14,10 @@ use conclave_db::schema::events;
 use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::create_invite_code;
 use conclave_domain::event::{EventError, EventTimes};
-use conclave_domain::exception::{InstancePatch, resolve_instance_patch};
+use conclave_domain::exception::{ExceptionWrite, InstancePatch, resolve_instance_patch};
 use conclave_domain::ids::{EventId, UserId};
 use conclave_domain::instance::{Instance, InstanceId};
+use conclave_domain::time::{DateTimeTz, Tz};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -122,35 +124,11 @@ async fn apply(
         .transpose()?;
     let write = resolve_instance_patch(&template, start, existing.as_ref(), patch)
         .map_err(|e| event_error(EventError::from(e)))?;
-    let zoned = |at: Option<conclave_domain::time::DateTimeTz>| {
-        (
-            at.map(|t| t.instant()),
-            at.map(|t| t.zone_name().to_owned()),
-        )
-    };
-    let (starts_at, starts_at_tz) = zoned(write.starts_at);
-    let (ends_at, ends_at_tz) = zoned(write.ends_at);
-    NewEventException {
-        event_id,
-        exception_date: start,
-        // An existing row keeps its zone; a new one gets the series zone.
-        exception_date_tz: existing
-            .as_ref()
-            .map_or(write.exception_date_tz, |e| e.exception_date_tz)
-            .name()
-            .to_owned(),
-        created_by: actor,
-        kind: write.kind,
-        title: write.title,
-        description: write.description,
-        is_all_day: write.is_all_day,
-        starts_at,
-        starts_at_tz,
-        ends_at,
-        ends_at_tz,
-    }
-    .upsert(conn)
-    .await?;
+    // An existing row keeps its zone; a new one gets the series zone.
+    let zone = existing.as_ref().map(|e| e.exception_date_tz);
+    exception_row(event_id, start, actor, write, zone)
+        .upsert(conn)
+        .await?;
     let exceptions = load_exceptions(conn, event_id).await?;
     let instance = EventTimes::Recurring(series)
         .instance(instance_id, &exceptions)
@@ -169,6 +147,33 @@ async fn apply(
         instance,
         invalidation,
     })
+}
+
+/// The row an instance PATCH upserts: the resolved kind and only the
+/// present overrides; `zone` is the existing row's `exception_date_tz`.
+fn exception_row(
+    event_id: EventId,
+    start: DateTime<Utc>,
+    actor: UserId,
+    write: ExceptionWrite,
+    zone: Option<Tz>,
+) -> NewEventException {
+    let instant = |at: Option<DateTimeTz>| at.map(|t| t.instant());
+    let zone_of = |at: Option<DateTimeTz>| at.map(|t| t.zone_name().to_owned());
+    NewEventException {
+        event_id,
+        exception_date: start,
+        exception_date_tz: zone.unwrap_or(write.exception_date_tz).name().to_owned(),
+        created_by: actor,
+        kind: write.kind,
+        title: write.title,
+        description: write.description,
+        is_all_day: write.is_all_day,
+        starts_at: instant(write.starts_at),
+        starts_at_tz: zone_of(write.starts_at),
+        ends_at: instant(write.ends_at),
+        ends_at_tz: zone_of(write.ends_at),
+    }
 }
 
 /// Locks the event row for the rest of the transaction.
