@@ -9,6 +9,9 @@ mod calls;
 mod http;
 
 use calls::*;
+use conclave_db::models::event_invite::NewEventInvite;
+use conclave_domain::ids::EventId;
+use conclave_domain::invite::InviteRole;
 use conclave_e2e::{TestApp, spawn_app};
 use http::login;
 use reqwest::StatusCode;
@@ -50,6 +53,28 @@ async fn daily_series_keeps_local_time_across_both_dst_changes() {
     assert_eq!(first["recurring_event_id"], march.as_str());
     assert_eq!(first["starts_at"]["timezone"], "Europe/Berlin");
     assert_eq!(reply.body[4]["instance_id"], "20260329T070000Z");
+    // Every instance carries the series' invitees, capped by invitees_max.
+    assert_eq!(
+        (
+            first["invitees"].clone(),
+            first["invitees_truncated"].clone()
+        ),
+        (json!([]), json!(true))
+    );
+    let bob = login(&app, "bob").await;
+    let event = EventId::from(march.parse::<uuid::Uuid>().expect("uuid"));
+    let mut conn = app.db.connect().await;
+    NewEventInvite::pending(event, bob.id, alice.id, InviteRole::User)
+        .insert(&mut conn)
+        .await
+        .expect("invite");
+    let invited = list(&app, &alice, &march, "?invitees_max=5&per_page=2").await;
+    assert_conforms("get", LIST, &invited.body);
+    for item in invited.body.as_array().expect("array") {
+        assert_eq!(item["invitees_truncated"], false, "{item}");
+        assert_eq!(item["invitees"][0]["profile"]["id"], bob.id.to_string());
+        assert_eq!(item["invitees"][0]["status"], "pending");
+    }
 
     // Winter time returns on 2026-10-25.
     let october = event_body(

@@ -9,7 +9,7 @@ mod http;
 
 use calls::*;
 use conclave_e2e::spawn_app;
-use http::{call, count, login};
+use http::{call, count, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -174,6 +174,18 @@ async fn exceptions_survive_title_patches_and_go_when_the_start_moves() {
     let window = "?time_min=2026-03-30T11:00:00Z&time_max=2026-03-30T12:30:00Z";
     let found = list(&app, &alice, &series, window).await;
     assert_eq!(instance_ids(&found.body), ["20260330T070000Z"]);
+    // …and no longer by one around its original time.
+    let original = "?time_min=2026-03-30T06:30:00Z&time_max=2026-03-30T07:30:00Z";
+    assert_eq!(list(&app, &alice, &series, original).await.body, json!([]));
+    // It shows who wrote the exception and when (rules.md §5.4).
+    let sql = "SELECT (extract(epoch FROM created_at) * 1000000)::bigint AS n \
+               FROM event_exceptions WHERE event_id::text = $1";
+    let written = count(&app, sql, &series).await;
+    let shown: chrono::DateTime<chrono::Utc> = id(&found.body[0], "updated_at")
+        .parse()
+        .expect("updated_at");
+    assert_eq!(shown.timestamp_micros(), written);
+    assert_eq!(found.body[0]["updated_by"]["id"], alice.id.to_string());
 
     // A title-only event PATCH keeps the exception (R-10).
     let path = format!("/events/{series}");
