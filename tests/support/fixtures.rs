@@ -102,7 +102,8 @@ pub async fn room_app() -> (TestApp, People) {
     (app, people)
 }
 
-async fn person(app: &TestApp, sub: &str, tenant: &str) -> Person {
+/// Logs in `sub` in tenant `tenant` (by the `tenant_id` claim).
+pub async fn person(app: &TestApp, sub: &str, tenant: &str) -> Person {
     let token = app
         .issuer
         .sign(&app.issuer.claims(sub).with("tenant_id", tenant));
