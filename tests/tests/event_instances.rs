@@ -260,6 +260,12 @@ async fn window_bounds_and_paging_return_every_instance_once() {
     let clamped = list(&app, &alice, &series, "?per_page=1000").await;
     assert_eq!(clamped.body.as_array().map(Vec::len), Some(100));
 
+    // Beyond the 40-year horizon, or past the last page: empty, no link.
+    let far = list(&app, &alice, &series, "?time_min=2200-01-01T00:00:00Z").await;
+    assert_eq!((far.body.clone(), far.link()), (json!([]), ""));
+    let last = list(&app, &alice, &series, "?after=__________8").await;
+    assert_eq!((last.body.clone(), last.link()), (json!([]), ""));
+
     // Bad query values and cursors are 400, never 500.
     for bad in [
         "?time_min=yesterday",

@@ -12,9 +12,11 @@ pub mod render;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
+use conclave_db::DbConnection;
 use conclave_db::models::event::Event;
 use conclave_domain::cursor::PageCursor;
 use conclave_domain::event::EventTimes;
+use conclave_domain::exception::EventException;
 use conclave_domain::ids::EventId;
 use conclave_domain::instance::{InstanceId, InstanceQuery};
 use conclave_domain::recurrence::TimeWindow;
@@ -48,12 +50,12 @@ fn page_of(params: &InstancesParams) -> Result<(u64, usize), ApiError> {
     Ok((page, usize::try_from(per_page).unwrap_or(1)))
 }
 
-/// The events' exceptions, loaded only for a series (single events have none).
+/// The event's exceptions, loaded only for a series (single events have none).
 async fn exceptions_of(
-    conn: &mut conclave_db::DbConnection,
+    conn: &mut DbConnection,
     event: &Event,
     times: &EventTimes,
-) -> Result<Vec<conclave_domain::exception::EventException>, ApiError> {
+) -> Result<Vec<EventException>, ApiError> {
     if times.is_recurring() {
         load_exceptions(conn, event.id).await
     } else {
