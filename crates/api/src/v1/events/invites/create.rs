@@ -149,7 +149,7 @@ async fn execute(
             match row.insert_if_absent(conn).await? {
                 InviteInsert::AlreadyExists => Ok(None),
                 InviteInsert::Inserted(invite) => {
-                    log_mail("registered invite", event.id, Some(invite.invitee), None);
+                    log_mail("registered invite", event.id, Some(invite.invitee));
                     let change = invite_user(invite.invitee, event.id, event.room);
                     Ok(Some(apply_change(conn, &change).await?))
                 }
@@ -184,7 +184,7 @@ async fn insert_email_invite(
     }
     match follow_up {
         EmailInviteFollowUp::UnregisteredMail => {
-            log_mail("unregistered invite", event.id, None, Some(email));
+            log_mail("unregistered invite", event.id, None);
             Ok(Some(Invalidation::default()))
         }
         EmailInviteFollowUp::RoomCode { send_mail } => {
@@ -196,7 +196,7 @@ async fn insert_email_invite(
             .insert(conn)
             .await?;
             if send_mail {
-                log_mail("external invite", event.id, None, Some(email));
+                log_mail("external invite", event.id, None);
             }
             let change = create_invite_code(code.id, event.room);
             Ok(Some(apply_change(conn, &change).await?))
@@ -204,9 +204,10 @@ async fn insert_email_invite(
     }
 }
 
-/// Conclave has no mail provider; the decision to send is logged instead.
-fn log_mail(kind: &str, event: EventId, user: Option<UserId>, email: Option<&str>) {
-    tracing::info!(kind, event = %event, user = ?user, email, "invite mail not sent: no mail provider");
+/// Conclave has no mail provider; the decision to send is logged instead
+/// (without the address: logs should not collect personal data).
+fn log_mail(kind: &str, event: EventId, user: Option<UserId>) {
+    tracing::info!(kind, event = %event, user = ?user, "invite mail not sent: no mail provider");
 }
 
 /// 409 `unknown_email` (api.md §3.3).

@@ -50,7 +50,7 @@ pub async fn delete_invite_to_event(
         .transaction::<_, ApiError, _>(async |conn| uninvite_user(conn, &event, invitee).await)
         .await?;
     state.authz.invalidate(&invalidation);
-    log_uninvite_mail(&event, query.suppressed(), &invitee.to_string());
+    log_uninvite_mail(&event, query.suppressed(), Some(invitee));
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -90,7 +90,7 @@ pub async fn delete_email_invite_to_event(
         })
         .await?;
     state.authz.invalidate(&invalidation);
-    log_uninvite_mail(&event, query.suppressed(), email.as_str());
+    log_uninvite_mail(&event, query.suppressed(), user.map(|u| u.id));
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -108,9 +108,10 @@ async fn uninvite_user(
     Ok(apply_change(conn, &plan.access).await?)
 }
 
-/// Conclave has no mail provider; the uninvite mail decision is logged.
-fn log_uninvite_mail(event: &Event, suppressed: bool, recipient: &str) {
+/// Conclave has no mail provider; the uninvite mail decision is logged
+/// (with the user id, never an address).
+fn log_uninvite_mail(event: &Event, suppressed: bool, user: Option<UserId>) {
     if should_send_uninvite_mail(suppressed, event.ends_at, Utc::now()) {
-        tracing::info!(event = %event.id, recipient, "uninvite mail not sent: no mail provider");
+        tracing::info!(event = %event.id, user = ?user, "uninvite mail not sent: no mail provider");
     }
 }
