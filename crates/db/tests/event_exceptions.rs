@@ -281,3 +281,38 @@ async fn exceptions_cascade_with_their_event() {
         Err(DbError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn rows_convert_to_domain_exceptions() {
+    let mut conn = test_transaction().await;
+    let alice = fixtures::user(&mut conn).await;
+    let event = event(&mut conn, &alice).await;
+    let mut new = new_exception(&event, &alice, day(7));
+    new.title = Some("Moved".to_owned());
+    new.starts_at = Some(day(7) + Duration::hours(2));
+    new.starts_at_tz = Some("America/New_York".to_owned());
+    // An end without a zone is half a time: it converts to no end at all.
+    new.ends_at = Some(day(7) + Duration::hours(3));
+    let row = new.insert(&mut conn).await.unwrap();
+    let domain = row.to_domain().unwrap();
+    assert_eq!((domain.id, domain.exception_date), (row.id, day(7)));
+    assert_eq!(domain.exception_date_tz.name(), "Europe/Berlin");
+    assert_eq!(domain.title.as_deref(), Some("Moved"));
+    let start = domain.starts_at.expect("start");
+    assert_eq!(
+        (start.instant(), start.zone_name()),
+        (day(7) + Duration::hours(2), "America/New_York")
+    );
+    assert_eq!(domain.ends_at, None);
+    assert_eq!(
+        (domain.created_by, domain.created_at),
+        (alice.id, row.created_at)
+    );
+
+    let mut broken = row.clone();
+    broken.exception_date_tz = "Mars/Olympus".to_owned();
+    assert!(broken.to_domain().is_err());
+    let mut broken = row;
+    broken.starts_at_tz = Some("Nowhere/Else".to_owned());
+    assert!(broken.to_domain().is_err());
+}

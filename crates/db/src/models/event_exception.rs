@@ -2,7 +2,9 @@
 //! (rules.md §5.5, §5.6).
 
 use chrono::{DateTime, Utc};
+use conclave_domain::exception::EventException as DomainException;
 use conclave_domain::ids::{EventExceptionId, EventId, UserId};
+use conclave_domain::time::{DateTimeTz, UnknownTimeZone, parse_zone};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -124,6 +126,28 @@ pub enum ExceptionUpsert {
 }
 
 impl EventException {
+    /// The row in domain terms. Fails only on a stored zone name that is
+    /// not an IANA zone, which callers treat as corrupt data.
+    pub fn to_domain(&self) -> std::result::Result<DomainException, UnknownTimeZone> {
+        let zoned = |at: Option<DateTime<Utc>>, tz: Option<&str>| match (at, tz) {
+            (Some(at), Some(tz)) => DateTimeTz::from_parts(at, tz).map(Some),
+            _ => Ok(None),
+        };
+        Ok(DomainException {
+            id: self.id,
+            exception_date: self.exception_date,
+            exception_date_tz: parse_zone(&self.exception_date_tz)?,
+            kind: self.kind,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            is_all_day: self.is_all_day,
+            starts_at: zoned(self.starts_at, self.starts_at_tz.as_deref())?,
+            ends_at: zoned(self.ends_at, self.ends_at_tz.as_deref())?,
+            created_by: self.created_by,
+            created_at: self.created_at,
+        })
+    }
+
     /// Looks an exception up by id.
     pub async fn get(conn: &mut DbConnection, id: EventExceptionId) -> Result<EventException> {
         Ok(event_exceptions::table

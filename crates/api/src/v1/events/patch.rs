@@ -21,9 +21,8 @@ use conclave_db::schema::{events, rooms};
 use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::create_invite_code;
 use conclave_domain::event::{EventTimes, apply_times_patch};
-use conclave_domain::exception::{EventException, surviving_exceptions};
+use conclave_domain::exception::surviving_exceptions;
 use conclave_domain::ids::{EventId, UserId};
-use conclave_domain::time::{DateTimeTz, parse_zone};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -239,7 +238,12 @@ async fn apply_exception_plan(
     new: &EventTimes,
 ) -> Result<(), ApiError> {
     let rows = ExceptionRow::list_for_event(conn, id).await?;
-    let exceptions = rows.iter().map(to_domain).collect::<Result<Vec<_>, _>>()?;
+    // A bad stored zone is a 500.
+    let exceptions = rows
+        .iter()
+        .map(ExceptionRow::to_domain)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::internal)?;
     let plan = surviving_exceptions(old, new, &exceptions);
     if !plan.delete.is_empty() {
         ExceptionRow::delete_by_ids(conn, id, &plan.delete).await?;
@@ -248,25 +252,4 @@ async fn apply_exception_plan(
         ExceptionRow::set_zone_for_event(conn, id, zone.name()).await?;
     }
     Ok(())
-}
-
-/// An exception row in domain terms; a bad stored zone is a 500.
-fn to_domain(row: &ExceptionRow) -> Result<EventException, ApiError> {
-    let zoned = |at: Option<_>, tz: Option<&str>| match (at, tz) {
-        (Some(at), Some(tz)) => DateTimeTz::from_parts(at, tz).map(Some),
-        _ => Ok(None),
-    };
-    Ok(EventException {
-        id: row.id,
-        exception_date: row.exception_date,
-        exception_date_tz: parse_zone(&row.exception_date_tz).map_err(ApiError::internal)?,
-        kind: row.kind,
-        title: row.title.clone(),
-        description: row.description.clone(),
-        is_all_day: row.is_all_day,
-        starts_at: zoned(row.starts_at, row.starts_at_tz.as_deref()).map_err(ApiError::internal)?,
-        ends_at: zoned(row.ends_at, row.ends_at_tz.as_deref()).map_err(ApiError::internal)?,
-        created_by: row.created_by,
-        created_at: row.created_at,
-    })
 }

@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::render::{load_exceptions, render_instances, to_domain};
+use super::render::{load_exceptions, render_instances};
 use crate::auth::AuthenticatedUser;
 use crate::dto::event::instance::{EventInstance, InstanceParams, PatchEventInstanceBody};
 use crate::error::ApiError;
@@ -120,8 +120,9 @@ async fn apply(
     let template = series.instance_template();
     let existing = ExceptionRow::find_by_date(conn, event_id, start)
         .await?
-        .map(|row| to_domain(&row))
-        .transpose()?;
+        .map(|row| row.to_domain())
+        .transpose()
+        .map_err(ApiError::internal)?;
     let write = resolve_instance_patch(&template, start, existing.as_ref(), patch)
         .map_err(|e| event_error(EventError::from(e)))?;
     // An existing row keeps its zone; a new one gets the series zone.

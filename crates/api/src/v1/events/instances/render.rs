@@ -9,7 +9,6 @@ use conclave_db::models::room::Room;
 use conclave_domain::exception::EventException;
 use conclave_domain::ids::{EventId, UserId};
 use conclave_domain::instance::{CombinedInstanceId, Instance};
-use conclave_domain::time::{DateTimeTz, parse_zone};
 
 use crate::dto::event::EventResource;
 use crate::dto::event::instance::{EventInstance, InstanceType};
@@ -27,31 +26,10 @@ pub async fn load_exceptions(
     ExceptionRow::list_for_event(conn, event)
         .await?
         .iter()
-        .map(to_domain)
-        .collect()
-}
-
-/// An exception row in domain terms; a bad stored zone is a 500.
-pub fn to_domain(row: &ExceptionRow) -> Result<EventException, ApiError> {
-    let zoned = |at: Option<_>, tz: Option<&str>| match (at, tz) {
-        (Some(at), Some(tz)) => DateTimeTz::from_parts(at, tz)
-            .map(Some)
-            .map_err(ApiError::internal),
-        _ => Ok(None),
-    };
-    Ok(EventException {
-        id: row.id,
-        exception_date: row.exception_date,
-        exception_date_tz: parse_zone(&row.exception_date_tz).map_err(ApiError::internal)?,
-        kind: row.kind,
-        title: row.title.clone(),
-        description: row.description.clone(),
-        is_all_day: row.is_all_day,
-        starts_at: zoned(row.starts_at, row.starts_at_tz.as_deref())?,
-        ends_at: zoned(row.ends_at, row.ends_at_tz.as_deref())?,
-        created_by: row.created_by,
-        created_at: row.created_at,
-    })
+        .map(ExceptionRow::to_domain)
+        .collect::<Result<_, _>>()
+        // A bad stored zone is a 500.
+        .map_err(ApiError::internal)
 }
 
 /// Renders `instances` of `event` as `viewer` sees them, each with at most
