@@ -105,14 +105,10 @@ type FavoriteOn = dsl::And<
     dsl::Eq<event_favorites::event_id, events::id>,
     dsl::Eq<event_favorites::user_id, Uuid>,
 >;
-/// The FROM clause of the listing: events with their rooms, plus the
-/// reader's invite and favourite rows.
+/// The FROM clause that chooses a page: events with the reader's invite
+/// and favourite rows.
 type Source = dsl::LeftJoinQuerySource<
-    dsl::LeftJoinQuerySource<
-        dsl::InnerJoinQuerySource<events::table, rooms::table>,
-        event_invites::table,
-        InviteOn,
-    >,
+    dsl::LeftJoinQuerySource<events::table, event_invites::table, InviteOn>,
     event_favorites::table,
     FavoriteOn,
 >;
@@ -177,25 +173,47 @@ fn status_condition(statuses: &[EventInviteStatus]) -> Option<Condition> {
 impl Event {
     /// One page of the events visible to `query.user` (§6.1) that match the
     /// filters, ordered by start (time-independent first), creation time, id.
+    ///
+    /// Two steps: the page's ids first, then their rows. Choosing ids sorts
+    /// only narrow keys, which fit in memory, where sorting whole event
+    /// rows of a large tenant spilled to disk (see docs/benchmarks.md).
     pub async fn list_for_user(
         conn: &mut DbConnection,
         query: &EventListQuery,
     ) -> Result<Vec<EventListEntry>> {
+        let ids = Event::page_ids(conn, query).await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Event, Room, Option<EventInviteStatus>, Option<Uuid>)> =
+            source(Uuid::from(query.user))
+                .inner_join(rooms::table)
+                .filter(events::id.eq_any(ids))
+                .select((
+                    Event::as_select(),
+                    Room::as_select(),
+                    event_invites::status.nullable(),
+                    event_favorites::user_id.nullable(),
+                ))
+                .order(page_order())
+                .load(conn)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(event, room, invite_status, favorite)| EventListEntry {
+                event,
+                room,
+                invite_status,
+                is_favorite: favorite.is_some(),
+            })
+            .collect())
+    }
+
+    /// The ids of one page, in page order.
+    async fn page_ids(conn: &mut DbConnection, query: &EventListQuery) -> Result<Vec<Uuid>> {
         let user = Uuid::from(query.user);
         let filter = &query.filter;
-        let joined = events::table
-            .inner_join(rooms::table)
-            .left_join(
-                event_invites::table.on(event_invites::event_id
-                    .eq(events::id)
-                    .and(event_invites::invitee.eq(user))),
-            )
-            .left_join(
-                event_favorites::table.on(event_favorites::event_id
-                    .eq(events::id)
-                    .and(event_favorites::user_id.eq(user))),
-            );
-        let mut select = joined
+        let mut select = source(user)
             .filter(events::tenant_id.eq(Uuid::from(query.tenant)))
             .filter(creator_is_active())
             .filter(
@@ -203,17 +221,8 @@ impl Event {
                     .eq(user)
                     .or(event_invites::id.is_not_null()),
             )
-            .select((
-                Event::as_select(),
-                Room::as_select(),
-                event_invites::status.nullable(),
-                event_favorites::user_id.nullable(),
-            ))
-            .order((
-                events::starts_at.asc().nulls_first(),
-                events::created_at.asc(),
-                events::id.asc(),
-            ))
+            .select(events::id)
+            .order(page_order())
             .limit(query.limit.clamp(1, MAX_EVENT_PAGE))
             .into_boxed();
         let conditions = [
@@ -239,16 +248,32 @@ impl Event {
         if filter.favorites {
             select = select.filter(event_favorites::user_id.is_not_null());
         }
-        let rows: Vec<(Event, Room, Option<EventInviteStatus>, Option<Uuid>)> =
-            select.load(conn).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(event, room, invite_status, favorite)| EventListEntry {
-                event,
-                room,
-                invite_status,
-                is_favorite: favorite.is_some(),
-            })
-            .collect())
+        Ok(select.load(conn).await?)
     }
+}
+
+/// Events with the reader's invite and favourite rows.
+#[diesel::dsl::auto_type]
+fn source(user: Uuid) -> _ {
+    events::table
+        .left_join(
+            event_invites::table.on(event_invites::event_id
+                .eq(events::id)
+                .and(event_invites::invitee.eq(user))),
+        )
+        .left_join(
+            event_favorites::table.on(event_favorites::event_id
+                .eq(events::id)
+                .and(event_favorites::user_id.eq(user))),
+        )
+}
+
+/// The page order of §6.3: start (time-independent first), creation, id.
+#[diesel::dsl::auto_type]
+fn page_order() -> _ {
+    (
+        events::starts_at.asc().nulls_first(),
+        events::created_at.asc(),
+        events::id.asc(),
+    )
 }
