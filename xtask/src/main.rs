@@ -1,6 +1,7 @@
 //! Developer commands: `cargo xtask run`, `cargo xtask test` and helpers
 //! around a private PostgreSQL (see README.md).
 
+mod bench_events;
 mod catalog;
 mod checks;
 mod db;
@@ -53,6 +54,12 @@ enum Cmd {
     DevToken {
         /// The user name.
         name: String,
+    },
+    /// Benchmark `GET /v1/events` against a one-statement SQL floor (issue 6).
+    BenchEvents {
+        /// Seconds per load run.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
     },
     /// Regenerate crates/db/src/schema.rs from a freshly migrated database.
     DbSchema {
@@ -115,6 +122,7 @@ fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
         Cmd::Pg { action } => return pg_command(action),
         Cmd::DbReset => run::db_reset()?,
         Cmd::DevToken { name } => run::dev_token(&name)?,
+        Cmd::BenchEvents { seconds } => bench_events::run(seconds)?,
         Cmd::DbSchema { check } => with_check_server(|url| checks::db_schema(url, check))?,
         Cmd::ErDiagram { check } => with_check_server(|url| checks::er_diagram(url, check))?,
     }
