@@ -13,7 +13,6 @@ mod measure;
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -46,7 +45,8 @@ pub fn run(seconds: u64) -> anyhow::Result<()> {
         db::migrate(&url).await?;
         db::seed_demo(&url).await
     })??;
-    let binary = build_release()?;
+    // The benchmark measures optimised code.
+    let binary = dev_server::build_binary(true)?;
     let port = free_port()?;
     let config = write_config(&url, port)?;
     let mut server = DevServer::start(&binary, &config)?;
@@ -98,29 +98,6 @@ pub fn run(seconds: u64) -> anyhow::Result<()> {
     );
     println!("\n{}", table(&api, &floor, &small_page, &big_page));
     Ok(())
-}
-
-/// Builds the release binary (the benchmark measures optimised code).
-fn build_release() -> anyhow::Result<PathBuf> {
-    let status = interrupt::run_step(
-        Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--release",
-                "-p",
-                "conclave-api",
-                "--bin",
-                "conclave",
-            ])
-            .current_dir(repo_root()),
-    )?;
-    if !status.success() {
-        bail!("building the release conclave binary failed ({status})");
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
-    Ok(target.join("release/conclave"))
 }
 
 fn free_port() -> anyhow::Result<u16> {

@@ -53,18 +53,23 @@ pub fn write_config(url: &str, port: u16) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// Builds the `conclave` binary and returns its path.
-pub fn build_binary() -> anyhow::Result<PathBuf> {
+/// Builds the `conclave` binary (`release` for measurements, else the dev
+/// profile) and returns its path.
+pub fn build_binary(release: bool) -> anyhow::Result<PathBuf> {
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "-p",
+        "conclave-api",
+        "--bin",
+        "conclave",
+    ];
+    if release {
+        args.push("--release");
+    }
     let status = interrupt::run_step(
         Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "conclave-api",
-                "--bin",
-                "conclave",
-            ])
+            .args(&args)
             .current_dir(repo_root()),
     )?;
     if !status.success() {
@@ -73,7 +78,8 @@ pub fn build_binary() -> anyhow::Result<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target"));
-    Ok(target.join("debug/conclave"))
+    let profile = if release { "release" } else { "debug" };
+    Ok(target.join(profile).join("conclave"))
 }
 
 /// A running development server, stopped (SIGINT, then SIGKILL) on drop.

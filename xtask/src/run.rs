@@ -52,7 +52,7 @@ pub fn run() -> anyhow::Result<()> {
 fn serve(url: &str) -> anyhow::Result<()> {
     let port = dev_server::port()?;
     let config = dev_server::write_config(url, port)?;
-    let binary = dev_server::build_binary()?;
+    let binary = dev_server::build_binary(false)?;
     let mut server = dev_server::DevServer::start(&binary, &config)?;
     dev_server::wait_ready(&mut server, port, Duration::from_secs(60))?;
     println!(
@@ -90,7 +90,7 @@ pub fn dev_token(name: &str) -> anyhow::Result<()> {
         config.exists(),
         "no development configuration yet: run `cargo xtask run` first"
     );
-    let binary = dev_server::build_binary()?;
+    let binary = dev_server::build_binary(false)?;
     println!("{}", dev_server::dev_token(&binary, &config, name)?);
     Ok(())
 }
