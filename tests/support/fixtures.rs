@@ -11,18 +11,20 @@ use conclave_db::models::invite::{Invite, NewInvite};
 use conclave_db::models::room::NewRoom;
 use conclave_db::models::room_streaming_target::NewRoomStreamingTarget;
 use conclave_db::models::sip_config::{NewSipConfig, SipConfigInsert};
-use conclave_db::models::user::User;
 use conclave_db::schema::events;
 use conclave_domain::access::{create_invite_code, create_room, delete_invite_code};
-use conclave_domain::ids::{EventId, InviteCodeId, RoomId, StreamingTargetId, TenantId, UserId};
+use conclave_domain::ids::{EventId, InviteCodeId, RoomId, StreamingTargetId};
 use conclave_domain::streaming::StreamingKind;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{TestApp, rows, spawn_app_with};
+
+// The matrix suites import these from here; they are the shared ones.
+pub use crate::http::{Auth, Reply, call_json as call};
+pub use crate::people::{Person, person};
 
 /// Room operations (upstream method and path, relative to `/v1`) whose
 /// endpoints are not served yet. The room suites print these and skip
@@ -68,17 +70,6 @@ pub fn report_pending() {
     );
 }
 
-/// A logged-in user.
-#[derive(Debug, Clone)]
-pub struct Person {
-    /// Access token (also the ID token it logged in with).
-    pub token: String,
-    /// The user's id.
-    pub id: UserId,
-    /// The user's tenant.
-    pub tenant: TenantId,
-}
-
 /// The people of the room suites.
 #[derive(Debug, Clone)]
 pub struct People {
@@ -100,25 +91,6 @@ pub async fn room_app() -> (TestApp, People) {
         outsider: person(&app, "outsider", "t2").await,
     };
     (app, people)
-}
-
-/// Logs in `sub` in tenant `tenant` (by the `tenant_id` claim).
-pub async fn person(app: &TestApp, sub: &str, tenant: &str) -> Person {
-    let token = app
-        .issuer
-        .sign(&app.issuer.claims(sub).with("tenant_id", tenant));
-    let status = app.login(&token).await.status();
-    assert_eq!(status, StatusCode::OK, "login {sub}");
-    let mut conn = app.db.connect().await;
-    let id = rows::user_id_by_sub(&mut conn, sub)
-        .await
-        .expect("logged-in user");
-    let user = User::get(&mut conn, id).await.expect("user row");
-    Person {
-        token,
-        id,
-        tenant: user.tenant_id,
-    }
 }
 
 /// How to equip a scenario room.
@@ -265,65 +237,6 @@ async fn event(conn: &mut AsyncPgConnection, owner: &Person, room: RoomId) -> Ev
         .await
         .expect("show meeting details");
     event
-}
-
-/// The credentials of a request.
-#[derive(Debug, Clone, Copy)]
-pub enum Auth<'a> {
-    /// No `Authorization` header.
-    Anonymous,
-    /// `Authorization: Bearer <token>`.
-    Bearer(&'a str),
-    /// `Authorization: InviteCode <uuid>`.
-    InviteCode(InviteCodeId),
-}
-
-/// A response: status, raw body text and the body as JSON (`None` when
-/// empty or not JSON).
-#[derive(Debug, Clone)]
-pub struct Reply {
-    /// Status code.
-    pub status: StatusCode,
-    /// Body text.
-    pub text: String,
-    /// Body parsed as JSON.
-    pub json: Option<Value>,
-    /// The `WWW-Authenticate` header, if any.
-    pub www_authenticate: Option<String>,
-}
-
-/// Sends `method` `/v1{path}` with `auth` and an optional JSON body.
-pub async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    auth: Auth<'_>,
-    body: Option<&Value>,
-) -> Reply {
-    let mut request = app.client.request(method, format!("{}/v1{path}", app.url));
-    request = match auth {
-        Auth::Anonymous => request,
-        Auth::Bearer(token) => request.bearer_auth(token),
-        Auth::InviteCode(code) => request.header("authorization", format!("InviteCode {code}")),
-    };
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let www_authenticate = response
-        .headers()
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await.expect("body");
-    let json = serde_json::from_str(&text).ok();
-    Reply {
-        status,
-        text,
-        json,
-        www_authenticate,
-    }
 }
 
 /// A valid streaming target request body.

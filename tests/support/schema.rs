@@ -265,3 +265,31 @@ fn component_name(schema: &Value) -> Option<&str> {
         .as_str()?
         .strip_prefix("#/components/schemas/")
 }
+
+/// Everything wrong with `body` against `schema` of `doc`: validation
+/// errors and undeclared properties, as `Debug` texts.
+pub fn problems_against(doc: &OpenApiDoc, schema: &Value, body: &Value) -> Vec<String> {
+    let mut found = doc.validate(schema, body).expect("schema compiles");
+    found.extend(doc.undeclared(schema, body));
+    found.into_iter().map(|p| format!("{p:?}")).collect()
+}
+
+/// Everything wrong with `body` against the schema the upstream document
+/// declares for `status` of `method path` (upstream's `{param}` names);
+/// panics when the document declares none.
+pub fn problems(method: &str, path: &str, status: u16, body: &Value) -> Vec<String> {
+    let doc = OpenApiDoc::load().unwrap_or_else(|e| panic!("{e}"));
+    let Declared::Schema { schema, .. } = doc.declared(method, path, status) else {
+        panic!("{method} {path} declares no schema for {status}");
+    };
+    problems_against(&doc, &schema, body)
+}
+
+/// Asserts that [`problems`] finds nothing.
+pub fn assert_conforms(method: &str, path: &str, status: u16, body: &Value) {
+    let found = problems(method, path, status, body);
+    assert!(
+        found.is_empty(),
+        "{method} {path} {status}: {found:?}\n{body}"
+    );
+}

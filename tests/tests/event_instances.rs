@@ -5,15 +5,13 @@
 
 #[path = "instances_support/calls.rs"]
 mod calls;
-#[path = "rooms_support/http.rs"]
-mod http;
 
 use calls::*;
 use conclave_db::models::event_invite::NewEventInvite;
 use conclave_domain::ids::EventId;
 use conclave_domain::invite::InviteRole;
 use conclave_e2e::{TestApp, spawn_app};
-use http::login;
+use conclave_e2e::{assert_conforms, login};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -29,7 +27,7 @@ async fn daily_series_keeps_local_time_across_both_dst_changes() {
     );
     let march = create(&app, &alice, &march).await;
     let reply = list(&app, &alice, &march, "").await;
-    assert_conforms("get", LIST, &reply.body);
+    assert_conforms("get", LIST, 200, &reply.body);
     let mut expected = Vec::new();
     for day in 25..=31 {
         let hour = if day < 29 { 8 } else { 7 };
@@ -69,7 +67,7 @@ async fn daily_series_keeps_local_time_across_both_dst_changes() {
         .await
         .expect("invite");
     let invited = list(&app, &alice, &march, "?invitees_max=5&per_page=2").await;
-    assert_conforms("get", LIST, &invited.body);
+    assert_conforms("get", LIST, 200, &invited.body);
     for item in invited.body.as_array().expect("array") {
         assert_eq!(item["invitees_truncated"], false, "{item}");
         assert_eq!(item["invitees"][0]["profile"]["id"], bob.id.to_string());
@@ -114,7 +112,7 @@ async fn one_instance_by_every_id_form_and_the_404s() {
         assert_eq!(reply.body["instance_id"], "20260330T070000Z", "{form}");
         assert_eq!(reply.body["starts_at"], berlin("2026-03-30T07:00:00Z"));
         assert_eq!(reply.body["ends_at"], berlin("2026-03-30T08:00:00Z"));
-        assert_conforms("get", ONE, &reply.body);
+        assert_conforms("get", ONE, 200, &reply.body);
     }
     // Not an occurrence (the pre-DST UTC hour, after the series, garbage).
     for bad in [
@@ -144,7 +142,7 @@ async fn one_instance_by_every_id_form_and_the_404s() {
     let reply = list(&app, &alice, &single, "").await;
     assert_eq!(instance_ids(&reply.body), vec!["20260504T100000Z"]);
     assert_eq!(reply.body[0]["ends_at"], berlin("2026-05-04T11:30:00Z"));
-    assert_conforms("get", LIST, &reply.body);
+    assert_conforms("get", LIST, 200, &reply.body);
     let outside = list(&app, &alice, &single, "?time_min=2026-05-05T00:00:00Z").await;
     assert_eq!(outside.body, json!([]));
     let one = get(

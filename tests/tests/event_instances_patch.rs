@@ -4,12 +4,10 @@
 
 #[path = "instances_support/calls.rs"]
 mod calls;
-#[path = "rooms_support/http.rs"]
-mod http;
 
 use calls::*;
 use conclave_e2e::spawn_app;
-use http::{call, count, id, login};
+use conclave_e2e::{assert_conforms, call, count, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -40,7 +38,7 @@ async fn instance_patch_writes_exceptions_with_the_instances_own_defaults() {
     assert_eq!(count(&app, codes, &series).await, 0);
     assert_eq!(count(&app, rows, &series).await, 1);
     let quiet_row = "DELETE FROM event_exceptions WHERE event_id::text = $1";
-    assert_eq!(http::execute(&app, quiet_row, &series).await, 1);
+    assert_eq!(conclave_e2e::execute(&app, quiet_row, &series).await, 1);
 
     // Empty body: 204, nothing written.
     let reply = patch_instance(&app, &alice, &series, "20260331T070000Z", &json!({})).await;
@@ -51,7 +49,7 @@ async fn instance_patch_writes_exceptions_with_the_instances_own_defaults() {
     let renamed = json!({"title": "Retro"});
     let reply = patch_instance(&app, &alice, &series, "20260331T070000Z", &renamed).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_conforms("patch", ONE, &reply.body);
+    assert_conforms("patch", ONE, 200, &reply.body);
     assert_eq!(reply.body["title"], "Retro");
     assert_eq!(reply.body["description"], "standup");
     assert_eq!(reply.body["starts_at"], berlin("2026-03-31T07:00:00Z"));
@@ -90,7 +88,7 @@ async fn instance_patch_writes_exceptions_with_the_instances_own_defaults() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.body["status"], "cancelled");
     let listed = list(&app, &alice, &series, "").await;
-    assert_conforms("get", LIST, &listed.body);
+    assert_conforms("get", LIST, 200, &listed.body);
     let statuses: Vec<&str> = listed
         .body
         .as_array()

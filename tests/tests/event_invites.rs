@@ -5,15 +5,13 @@
 
 #[path = "event_invites_support/helpers.rs"]
 mod helpers;
-#[path = "rooms_support/http.rs"]
-mod http;
 
 use conclave_domain::access::Subject;
 use conclave_domain::access::grants::{event_invitee, event_read, event_write};
 use conclave_domain::ids::EventId;
 use conclave_e2e::spawn_app;
+use conclave_e2e::{call, count, execute, grant, login};
 use helpers::{assert_post_conforms, invite, new_event, req, rules_on, view};
-use http::{call, count, execute, grant, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;

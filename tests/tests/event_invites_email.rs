@@ -5,14 +5,12 @@
 
 #[path = "event_invites_support/helpers.rs"]
 mod helpers;
-#[path = "rooms_support/http.rs"]
-mod http;
 
+use conclave_e2e::{call, count, login};
 use conclave_e2e::{spawn_app, spawn_app_with};
 use helpers::{
     assert_invitees_conform, assert_post_conforms, emails, invite, new_event, req, view,
 };
-use http::{call, count, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -15,10 +15,11 @@ use conclave_db::models::event_shared_folder::{EventSharedFolder, NewEventShared
 use conclave_domain::access::create_event;
 use conclave_domain::ids::{EventId, RoomId};
 use conclave_domain::invite::EventInviteStatus;
+use conclave_e2e::{Auth, assert_conforms, call, login};
 use conclave_e2e::{TestApp, spawn_app, spawn_app_with_state};
 use reqwest::Method;
 use serde_json::json;
-use setup::{answer, assert_conforms, call, invite, meeting, person};
+use setup::{invite, meeting};
 
 /// A provider that remembers what it was asked and can be told to fail.
 #[derive(Default)]
@@ -96,23 +97,23 @@ async fn stored(app: &TestApp, event: EventId) -> Option<EventSharedFolder> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_shows_read_write_only_to_the_creator() {
     let app = spawn_app().await;
-    let alice = person(&app, "alice").await;
-    let bob = person(&app, "bob").await;
+    let alice = login(&app, "alice").await;
+    let bob = login(&app, "bob").await;
     let m = meeting(&app, &alice).await;
     invite(&app, m, &alice, &bob, EventInviteStatus::Pending).await;
     let path = folder_path(m.event);
-    let missing = call(&app, Method::GET, &path, Some(&alice.token)).await;
-    assert_eq!(answer(&missing), (404, Some("not_found")));
+    let missing = call(&app, Method::GET, &path, alice.auth(), None).await;
+    assert_eq!(missing.answer(), (404, Some("not_found")));
     store_folder(&app, m.event, "opentalk/x").await;
     let read = json!({"url": "https://cloud.example.com/s/r1", "password": "rpw"});
     let write = json!({"url": "https://cloud.example.com/s/w1", "password": "wpw"});
-    let creator = call(&app, Method::GET, &path, Some(&alice.token)).await;
-    assert_eq!(creator.0.as_u16(), 200);
-    assert_eq!(creator.1, json!({"read": read, "read_write": write}));
-    let invitee = call(&app, Method::GET, &path, Some(&bob.token)).await;
-    assert_eq!(invitee.0.as_u16(), 200);
-    assert_eq!(invitee.1, json!({"read": read}), "no read_write key");
-    for body in [&creator.1, &invitee.1] {
+    let creator = call(&app, Method::GET, &path, alice.auth(), None).await;
+    assert_eq!(creator.status.as_u16(), 200);
+    assert_eq!(creator.body, json!({"read": read, "read_write": write}));
+    let invitee = call(&app, Method::GET, &path, bob.auth(), None).await;
+    assert_eq!(invitee.status.as_u16(), 200);
+    assert_eq!(invitee.body, json!({"read": read}), "no read_write key");
+    for body in [&creator.body, &invitee.body] {
         assert_conforms("GET", "/events/{event_id}/shared_folder", 200, body);
     }
 }
@@ -120,42 +121,42 @@ async fn get_shows_read_write_only_to_the_creator() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_provider_writes_are_bad_requests() {
     let app = spawn_app().await;
-    let alice = person(&app, "alice").await;
+    let alice = login(&app, "alice").await;
     let m = meeting(&app, &alice).await;
     let path = folder_path(m.event);
-    let put = call(&app, Method::PUT, &path, Some(&alice.token)).await;
-    assert_eq!(answer(&put), (400, Some("bad_request")));
+    let put = call(&app, Method::PUT, &path, alice.auth(), None).await;
+    assert_eq!(put.answer(), (400, Some("bad_request")));
     assert_eq!(
-        put.1["message"],
+        put.body["message"],
         "No shared folder configured for this server"
     );
     assert!(stored(&app, m.event).await.is_none());
     // Nothing to delete: 204 whatever the configuration.
-    let nothing = call(&app, Method::DELETE, &path, Some(&alice.token)).await;
-    assert_eq!(nothing.0.as_u16(), 204);
+    let nothing = call(&app, Method::DELETE, &path, alice.auth(), None).await;
+    assert_eq!(nothing.status.as_u16(), 204);
     // An existing row is returned by PUT, but cannot be deleted.
     store_folder(&app, m.event, "opentalk/x").await;
-    let existing = call(&app, Method::PUT, &path, Some(&alice.token)).await;
-    assert_eq!(existing.0.as_u16(), 200);
-    assert_eq!(existing.1["read_write"]["password"], "wpw");
-    let delete = call(&app, Method::DELETE, &path, Some(&alice.token)).await;
-    assert_eq!(answer(&delete), (400, Some("bad_request")));
+    let existing = call(&app, Method::PUT, &path, alice.auth(), None).await;
+    assert_eq!(existing.status.as_u16(), 200);
+    assert_eq!(existing.body["read_write"]["password"], "wpw");
+    let delete = call(&app, Method::DELETE, &path, alice.auth(), None).await;
+    assert_eq!(delete.answer(), (400, Some("bad_request")));
     assert!(stored(&app, m.event).await.is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn put_creates_once_and_delete_removes_at_the_provider() {
     let (app, fake) = app_with_fake().await;
-    let alice = person(&app, "alice").await;
-    let bob = person(&app, "bob").await;
+    let alice = login(&app, "alice").await;
+    let bob = login(&app, "bob").await;
     let m = meeting(&app, &alice).await;
     invite(&app, m, &alice, &bob, EventInviteStatus::Accepted).await;
     let path = folder_path(m.event);
-    let created = call(&app, Method::PUT, &path, Some(&alice.token)).await;
-    assert_eq!(created.0.as_u16(), 200, "A-15: 200 when created");
+    let created = call(&app, Method::PUT, &path, alice.auth(), None).await;
+    assert_eq!(created.status.as_u16(), 200, "A-15: 200 when created");
     let url = |kind: &str| format!("https://cloud.example.com/s/{kind}-{}", m.event);
     assert_eq!(
-        created.1,
+        created.body,
         json!({"read": {"url": url("ro"), "password": "pw-ro"},
                "read_write": {"url": url("rw"), "password": "pw-rw"}})
     );
@@ -163,30 +164,36 @@ async fn put_creates_once_and_delete_removes_at_the_provider() {
         &app,
         Method::PUT,
         &format!("{path}?suppress_email_notification=true"),
-        Some(&alice.token),
+        alice.auth(),
+        None,
     )
     .await;
-    assert_eq!(again.0.as_u16(), 200, "A-15: 200 when present");
-    assert_eq!(again.1, created.1);
-    assert_conforms("PUT", "/events/{event_id}/shared_folder", 200, &created.1);
+    assert_eq!(again.status.as_u16(), 200, "A-15: 200 when present");
+    assert_eq!(again.body, created.body);
+    assert_conforms(
+        "PUT",
+        "/events/{event_id}/shared_folder",
+        200,
+        &created.body,
+    );
     assert_eq!(*fake.created.lock().unwrap(), vec![m.event], "created once");
     let row = stored(&app, m.event).await.expect("row");
     assert_eq!(row.path, format!("opentalk/opentalk-event-{}", m.event));
-    let seen = call(&app, Method::GET, &path, Some(&bob.token)).await;
+    let seen = call(&app, Method::GET, &path, bob.auth(), None).await;
     assert_eq!(
-        seen.1,
+        seen.body,
         json!({"read": {"url": url("ro"), "password": "pw-ro"}})
     );
 
-    let deleted = call(&app, Method::DELETE, &path, Some(&alice.token)).await;
-    assert_eq!(deleted.0.as_u16(), 204);
+    let deleted = call(&app, Method::DELETE, &path, alice.auth(), None).await;
+    assert_eq!(deleted.status.as_u16(), 204);
     assert!(stored(&app, m.event).await.is_none());
     let removed = fake.deleted.lock().unwrap().clone();
     assert_eq!(removed.len(), 1);
     assert_eq!(removed[0].path, row.path);
     assert_eq!(removed[0].read_share_id, format!("ro-{}", m.event));
-    let twice = call(&app, Method::DELETE, &path, Some(&alice.token)).await;
-    assert_eq!(twice.0.as_u16(), 204);
+    let twice = call(&app, Method::DELETE, &path, alice.auth(), None).await;
+    assert_eq!(twice.status.as_u16(), 204);
     assert_eq!(
         fake.deleted.lock().unwrap().len(),
         1,
@@ -197,39 +204,39 @@ async fn put_creates_once_and_delete_removes_at_the_provider() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_failures_are_500_unless_deletion_is_forced() {
     let (app, fake) = app_with_fake().await;
-    let alice = person(&app, "alice").await;
+    let alice = login(&app, "alice").await;
     let m = meeting(&app, &alice).await;
     let path = folder_path(m.event);
     fake.fail.store(true, Ordering::SeqCst);
-    let put = call(&app, Method::PUT, &path, Some(&alice.token)).await;
-    assert_eq!(answer(&put), (500, Some("internal_server_error")));
+    let put = call(&app, Method::PUT, &path, alice.auth(), None).await;
+    assert_eq!(put.answer(), (500, Some("internal_server_error")));
     assert!(stored(&app, m.event).await.is_none());
 
     store_folder(&app, m.event, "opentalk/x").await;
-    let refused = call(&app, Method::DELETE, &path, Some(&alice.token)).await;
-    assert_eq!(answer(&refused), (500, Some("internal_server_error")));
+    let refused = call(&app, Method::DELETE, &path, alice.auth(), None).await;
+    assert_eq!(refused.answer(), (500, Some("internal_server_error")));
     assert!(stored(&app, m.event).await.is_some(), "row kept");
     let forced = format!("{path}?force_delete_reference_if_shared_folder_deletion_fails=true");
-    let done = call(&app, Method::DELETE, &forced, Some(&alice.token)).await;
-    assert_eq!(done.0.as_u16(), 204);
+    let done = call(&app, Method::DELETE, &forced, alice.auth(), None).await;
+    assert_eq!(done.status.as_u16(), 204);
     assert!(stored(&app, m.event).await.is_none(), "row removed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn root_like_paths_are_never_handed_to_the_provider() {
     let (app, fake) = app_with_fake().await;
-    let alice = person(&app, "alice").await;
+    let alice = login(&app, "alice").await;
     let m = meeting(&app, &alice).await;
     let path = folder_path(m.event);
     store_folder(&app, m.event, "/").await;
-    let refused = call(&app, Method::DELETE, &path, Some(&alice.token)).await;
-    assert_eq!(answer(&refused), (500, Some("internal_server_error")));
+    let refused = call(&app, Method::DELETE, &path, alice.auth(), None).await;
+    assert_eq!(refused.answer(), (500, Some("internal_server_error")));
     assert!(fake.deleted.lock().unwrap().is_empty());
     let forced = format!("{path}?force_delete_reference_if_shared_folder_deletion_fails=true");
     assert_eq!(
-        call(&app, Method::DELETE, &forced, Some(&alice.token))
+        call(&app, Method::DELETE, &forced, alice.auth(), None)
             .await
-            .0
+            .status
             .as_u16(),
         204
     );
@@ -240,45 +247,45 @@ async fn root_like_paths_are_never_handed_to_the_provider() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_rules_bad_ids_and_bad_queries() {
     let (app, fake) = app_with_fake().await;
-    let alice = person(&app, "alice").await;
-    let bob = person(&app, "bob").await;
-    let mallory = person(&app, "mallory").await;
+    let alice = login(&app, "alice").await;
+    let bob = login(&app, "bob").await;
+    let mallory = login(&app, "mallory").await;
     let m = meeting(&app, &alice).await;
     invite(&app, m, &alice, &bob, EventInviteStatus::Accepted).await;
     let path = folder_path(m.event);
     for method in [Method::GET, Method::PUT, Method::DELETE] {
-        let foreign = call(&app, method.clone(), &path, Some(&mallory.token)).await;
+        let foreign = call(&app, method.clone(), &path, mallory.auth(), None).await;
         assert_eq!(
-            answer(&foreign),
+            foreign.answer(),
             (403, Some("forbidden")),
             "{method} foreign"
         );
-        let anonymous = call(&app, method.clone(), &path, None).await;
+        let anonymous = call(&app, method.clone(), &path, Auth::Anonymous, None).await;
         assert_eq!(
-            answer(&anonymous),
+            anonymous.answer(),
             (401, Some("unauthorized")),
             "{method} anon"
         );
         for bad in ["not-a-uuid", "42", &uuid::Uuid::new_v4().to_string()] {
-            let result = call(&app, method.clone(), &folder_path(bad), Some(&alice.token)).await;
-            assert_eq!(answer(&result), (403, Some("forbidden")), "{method} {bad}");
+            let result = call(&app, method.clone(), &folder_path(bad), alice.auth(), None).await;
+            assert_eq!(result.answer(), (403, Some("forbidden")), "{method} {bad}");
         }
     }
     // Invitees may read but not write (event write is the creator's).
     for method in [Method::PUT, Method::DELETE] {
-        let invitee = call(&app, method.clone(), &path, Some(&bob.token)).await;
+        let invitee = call(&app, method.clone(), &path, bob.auth(), None).await;
         assert_eq!(
-            answer(&invitee),
+            invitee.answer(),
             (403, Some("forbidden")),
             "{method} invitee"
         );
     }
     let wrong_type = format!("{path}?suppress_email_notification=maybe");
-    let bad_query = call(&app, Method::PUT, &wrong_type, Some(&alice.token)).await;
-    assert_eq!(answer(&bad_query), (400, Some("bad_request")));
+    let bad_query = call(&app, Method::PUT, &wrong_type, alice.auth(), None).await;
+    assert_eq!(bad_query.answer(), (400, Some("bad_request")));
     let wrong_force = format!("{path}?force_delete_reference_if_shared_folder_deletion_fails=1x");
-    let bad_force = call(&app, Method::DELETE, &wrong_force, Some(&alice.token)).await;
-    assert_eq!(answer(&bad_force), (400, Some("bad_request")));
+    let bad_force = call(&app, Method::DELETE, &wrong_force, alice.auth(), None).await;
+    assert_eq!(bad_force.answer(), (400, Some("bad_request")));
     assert!(fake.created.lock().unwrap().is_empty());
     assert!(stored(&app, m.event).await.is_none());
 }
@@ -286,7 +293,7 @@ async fn access_rules_bad_ids_and_bad_queries() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_events_and_disabled_creators_are_not_found() {
     let (app, fake) = app_with_fake().await;
-    let alice = person(&app, "alice").await;
+    let alice = login(&app, "alice").await;
     let ghost = EventId::from(uuid::Uuid::new_v4());
     let room = RoomId::from(uuid::Uuid::new_v4());
     app.state
@@ -299,18 +306,19 @@ async fn unknown_events_and_disabled_creators_are_not_found() {
             &app,
             method.clone(),
             &folder_path(ghost),
-            Some(&alice.token),
+            alice.auth(),
+            None,
         )
         .await;
-        assert_eq!(answer(&result), (404, Some("not_found")), "{method} ghost");
+        assert_eq!(result.answer(), (404, Some("not_found")), "{method} ghost");
     }
-    let bob = person(&app, "bob").await;
+    let bob = login(&app, "bob").await;
     let m = meeting(&app, &bob).await;
     store_folder(&app, m.event, "opentalk/x").await;
     setup::disable(&app, bob.id).await;
     // Bob's token keeps working for the ACL, but his events are hidden.
     invite(&app, m, &bob, &alice, EventInviteStatus::Accepted).await;
-    let hidden = call(&app, Method::GET, &folder_path(m.event), Some(&alice.token)).await;
-    assert_eq!(answer(&hidden), (404, Some("not_found")));
+    let hidden = call(&app, Method::GET, &folder_path(m.event), alice.auth(), None).await;
+    assert_eq!(hidden.answer(), (404, Some("not_found")));
     assert!(fake.created.lock().unwrap().is_empty());
 }

@@ -3,41 +3,20 @@
 //! config, times, satellites, access rules) and the event deleter with its
 //! rule removal.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_api::config::CallInSettings;
 use conclave_db::models::asset::NewAsset;
 use conclave_db::models::module_resource::NewModuleResource;
 use conclave_db::models::room::Room;
 use conclave_domain::access::{Action, Policy, Subject};
 use conclave_domain::ids::{AssetId, RoomId};
-use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
-use http::{
-    Person, Reply, call, count, create_invite, execute, grant, id, login, rules_mentioning,
+use conclave_e2e::{
+    Person, call, count, create_event, create_invite, execute, grant, id, login, post_event,
+    rules_mentioning,
 };
+use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// `POST /events` with a JSON body.
-async fn post_event(app: &TestApp, who: &Person, body: &Value) -> Reply {
-    call(
-        app,
-        Method::POST,
-        "/events",
-        who.auth(),
-        Some(&body.to_string()),
-    )
-    .await
-}
-
-/// `POST /events`, asserting 201; returns the resource.
-async fn create_event(app: &TestApp, who: &Person, body: &Value) -> Value {
-    let reply = post_event(app, who, body).await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    reply.body
-}
 
 fn weekly_series() -> Value {
     json!({
@@ -407,7 +386,7 @@ async fn create_rejects_bad_json_and_limits() {
         &app,
         Method::POST,
         "/events",
-        http::Auth::None,
+        conclave_e2e::Auth::Anonymous,
         Some(&ok(json!({}))),
     )
     .await;

@@ -4,13 +4,10 @@
 //! concurrency: of many patches with one tag exactly one wins, and retrying
 //! writers serialise without lost updates.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use std::collections::BTreeSet;
 
+use conclave_e2e::{Person, count, id, login};
 use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
-use http::{Person, count, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

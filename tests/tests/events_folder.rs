@@ -1,9 +1,6 @@
 //! The shared folder in `POST`, `PATCH` and `DELETE /v1/events…` (rules.md
 //! §16, §10.1 step 3) with a fake provider plugged into the state.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -11,8 +8,8 @@ use conclave_api::shared_folder::{
     CreatedFolder, FolderLocation, ProviderError, ProviderFuture, Share, SharedFolderProvider,
 };
 use conclave_domain::ids::EventId;
+use conclave_e2e::{Person, Reply, call, count, id, login, rules_mentioning};
 use conclave_e2e::{TestApp, spawn_app_with_state};
-use http::{Person, Reply, call, count, id, login, rules_mentioning};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

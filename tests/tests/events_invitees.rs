@@ -3,14 +3,11 @@
 //! `pending`); `invitees_truncated` tells whether more exist. Also the
 //! caller's own `invite_status`.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_domain::access::Subject;
 use conclave_domain::access::grants::event_read;
 use conclave_domain::ids::EventId;
+use conclave_e2e::{Person, call, execute, grant, id, login, post_event};
 use conclave_e2e::{TestApp, spawn_app};
-use http::{Person, call, execute, grant, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -48,14 +45,7 @@ async fn invitees_are_capped_and_ordered() {
     let bob = login(&app, "bob").await;
     let carol = login(&app, "carol").await;
     let body = json!({"title": "t", "description": "", "is_time_independent": true});
-    let reply = call(
-        &app,
-        Method::POST,
-        "/events",
-        alice.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
+    let reply = post_event(&app, &alice, &body).await;
     let eid = id(&reply.body, "id");
     invite(&app, &eid, &bob, "tentative", "moderator", 10).await;
     invite(&app, &eid, &carol, "pending", "user", 5).await;

@@ -3,14 +3,11 @@
 //! still equal what `GET /v1/events/{id}` shows with the same
 //! `invitees_max`, except the fields list items never carry (api.md §6.2).
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_domain::access::Subject;
 use conclave_domain::access::grants::event_read;
 use conclave_domain::ids::EventId;
+use conclave_e2e::{Person, call, execute, grant, id, login, post_event};
 use conclave_e2e::{TestApp, spawn_app};
-use http::{Person, call, execute, grant, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -36,14 +33,7 @@ async fn email_invite(app: &TestApp, event: &str, email: &str) {
 }
 
 async fn create(app: &TestApp, who: &Person, body: Value) -> String {
-    let reply = call(
-        app,
-        Method::POST,
-        "/events",
-        who.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
+    let reply = post_event(app, who, &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     id(&reply.body, "id")
 }

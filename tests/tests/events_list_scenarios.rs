@@ -5,16 +5,13 @@
 //! `crates/db/tests/events_list.rs`; `events_list.rs` covers visibility,
 //! favourites, errors and exceptions.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use std::collections::BTreeSet;
 
 use conclave_db::models::event_invite::NewEventInvite;
 use conclave_domain::ids::EventId;
 use conclave_domain::invite::{EventInviteStatus, InviteRole};
+use conclave_e2e::{Person, login};
 use conclave_e2e::{TestApp, spawn_app};
-use http::{Person, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -3,27 +3,13 @@
 //! survive unless the time grid moves them away, shape conversions
 //! (rules.md §3, R-8) and the documented errors.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
+use conclave_e2e::{
+    Person, Reply, berlin, call, count, create_event, event_revision, execute, id, login,
+    post_event, rules_mentioning,
+};
 use conclave_e2e::{TestApp, spawn_app};
-use http::{Person, Reply, call, count, execute, id, login, rules_mentioning};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// `POST /events`, asserting 201; returns the resource.
-async fn create_event(app: &TestApp, who: &Person, body: &Value) -> Value {
-    let reply = call(
-        app,
-        Method::POST,
-        "/events",
-        who.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    reply.body
-}
 
 /// `PATCH /events/{id}` with `body`.
 async fn patch(app: &TestApp, who: &Person, event: &str, body: &Value) -> Reply {
@@ -45,25 +31,16 @@ async fn patch_ok(app: &TestApp, who: &Person, event: &str, body: &Value) -> Val
     reply.body
 }
 
-fn at(datetime: &str) -> Value {
-    json!({"datetime": datetime, "timezone": "Europe/Berlin"})
-}
-
 fn weekly_series() -> Value {
     json!({
         "title": "Teammeeting", "description": "weekly", "is_time_independent": false,
-        "is_all_day": false, "starts_at": at("2024-07-22T08:00:00Z"),
-        "ends_at": at("2024-07-22T09:00:00Z"),
+        "is_all_day": false, "starts_at": berlin("2024-07-22T08:00:00Z"),
+        "ends_at": berlin("2024-07-22T09:00:00Z"),
         "recurrence_pattern": ["RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO"],
         "password": "secret123",
         "training_participation_report": {"initial_checkpoint_delay": {"after": 1, "within": 2},
             "checkpoint_interval": {"after": 3, "within": 4}}
     })
-}
-
-async fn revision(app: &TestApp, event: &str) -> i64 {
-    let sql = "SELECT revision::bigint AS n FROM events WHERE id::text = $1";
-    count(app, sql, event).await
 }
 
 /// Adds a `modified` exception for the occurrence starting at `date`.
@@ -107,7 +84,7 @@ async fn absent_fields_stay_and_room_only_patches_keep_the_revision() {
         patched["training_participation_report"],
         event["training_participation_report"]
     );
-    assert_eq!(revision(&app, &eid).await, 1);
+    assert_eq!(event_revision(&app, &eid).await, 1);
     // Every patch ensures a valid room invite code with its guest rules.
     let code = count(
         &app,
@@ -131,12 +108,12 @@ async fn absent_fields_stay_and_room_only_patches_keep_the_revision() {
     assert_eq!(patched["room"]["waiting_room"], true);
     assert_eq!(patched["room"]["e2e_encryption"], true);
     assert_eq!(patched["title"], "Renamed");
-    assert_eq!(revision(&app, &eid).await, 1);
+    assert_eq!(event_revision(&app, &eid).await, 1);
 
     // An empty body answers 204 and changes nothing.
     let reply = patch(&app, &alice, &eid, &json!({})).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert_eq!(revision(&app, &eid).await, 1);
+    assert_eq!(event_revision(&app, &eid).await, 1);
 
     // Satellites: targets replaced, training parameters cleared by null.
     let targets = json!([{"name": "S", "kind": "custom", "streaming_endpoint": "https://i.example.com",
@@ -150,7 +127,7 @@ async fn absent_fields_stay_and_room_only_patches_keep_the_revision() {
             .unwrap()
             .contains_key("training_participation_report")
     );
-    assert_eq!(revision(&app, &eid).await, 2);
+    assert_eq!(event_revision(&app, &eid).await, 2);
     let body = json!({"streaming_targets": [], "training_participation_report": weekly_series()["training_participation_report"]});
     let patched = patch_ok(&app, &alice, &eid, &body).await;
     assert!(
@@ -203,7 +180,7 @@ async fn exceptions_survive_unless_the_grid_moves() {
     // Title, duration and a pattern that still has the occurrence: kept.
     let bodies = [
         json!({"title": "x", "show_meeting_details": true}),
-        json!({"ends_at": at("2024-07-22T10:00:00Z")}),
+        json!({"ends_at": berlin("2024-07-22T10:00:00Z")}),
         json!({"recurrence_pattern": ["FREQ=DAILY"]}),
     ];
     for body in bodies {
@@ -211,10 +188,10 @@ async fn exceptions_survive_unless_the_grid_moves() {
         assert_eq!(exceptions(&app, &eid).await, 1, "{body}");
     }
     // Moving the start moves every occurrence: the exception goes.
-    let body = json!({"starts_at": at("2024-07-22T07:00:00Z")});
+    let body = json!({"starts_at": berlin("2024-07-22T07:00:00Z")});
     let patched = patch_ok(&app, &alice, &eid, &body).await;
-    assert_eq!(patched["starts_at"], at("2024-07-22T07:00:00Z"));
-    assert_eq!(patched["ends_at"], at("2024-07-22T10:00:00Z"));
+    assert_eq!(patched["starts_at"], berlin("2024-07-22T07:00:00Z"));
+    assert_eq!(patched["ends_at"], berlin("2024-07-22T10:00:00Z"));
     assert_eq!(exceptions(&app, &eid).await, 0);
 }
 
@@ -230,7 +207,7 @@ async fn shape_conversions_and_their_422s() {
         &app,
         &alice,
         &eid,
-        &json!({"starts_at": at("2024-07-22T08:00:00Z")}),
+        &json!({"starts_at": berlin("2024-07-22T08:00:00Z")}),
     )
     .await;
     assert_eq!(
@@ -259,13 +236,13 @@ async fn shape_conversions_and_their_422s() {
         .collect();
     assert_eq!(fields, ["starts_at", "ends_at"]);
     assert_eq!(
-        revision(&app, &eid).await,
+        event_revision(&app, &eid).await,
         0,
         "failed patches write nothing"
     );
 
     let body = json!({"is_time_independent": false, "is_all_day": false,
-        "starts_at": at("2024-07-22T08:00:00Z"), "ends_at": at("2024-07-22T09:00:00Z"),
+        "starts_at": berlin("2024-07-22T08:00:00Z"), "ends_at": berlin("2024-07-22T09:00:00Z"),
         "recurrence_pattern": ["FREQ=DAILY;COUNT=3"]});
     let patched = patch_ok(&app, &alice, &eid, &body).await;
     assert_eq!(patched["is_time_independent"], false);
@@ -294,7 +271,7 @@ async fn patch_errors_change_nothing() {
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let cases = [
         (
-            json!({"ends_at": at("2024-07-22T07:00:00Z")}),
+            json!({"ends_at": berlin("2024-07-22T07:00:00Z")}),
             unprocessable,
             "invalid_event",
         ),
@@ -339,7 +316,7 @@ async fn patch_errors_change_nothing() {
     let reply = patch(&app, &alice, unknown, &json!({"title": "x"})).await;
     assert_eq!(reply.error(), (StatusCode::FORBIDDEN, Some("forbidden")));
 
-    assert_eq!(revision(&app, &eid).await, 0);
+    assert_eq!(event_revision(&app, &eid).await, 0);
     let reply = call(&app, Method::GET, &path, alice.auth(), None).await;
     assert_eq!(reply.body["title"], event["title"]);
     assert_eq!(reply.body["room"]["password"], "secret123");
@@ -364,7 +341,7 @@ async fn concurrent_patches_are_all_applied() {
         assert_eq!(status.expect("task"), StatusCode::OK);
     }
     // Every update bumped the revision inside its own UPDATE: none was lost.
-    assert_eq!(revision(&app, &eid).await, 20);
+    assert_eq!(event_revision(&app, &eid).await, 20);
     // The row lock serialises them, so the room got exactly one code.
     let sql = "SELECT count(*) AS n FROM invites WHERE room::text = $1";
     assert_eq!(count(&app, sql, &id(&event["room"], "id")).await, 1);
@@ -379,14 +356,7 @@ async fn too_many_streaming_targets_are_a_400_not_a_500() {
     let many = Value::Array(vec![target; 1001]);
     let mut body = weekly_series();
     body["streaming_targets"] = many.clone();
-    let reply = call(
-        &app,
-        Method::POST,
-        "/events",
-        alice.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
+    let reply = post_event(&app, &alice, &body).await;
     assert_eq!(
         reply.error(),
         (StatusCode::BAD_REQUEST, Some("bad_request"))
@@ -402,5 +372,5 @@ async fn too_many_streaming_targets_are_a_400_not_a_500() {
         reply.body["message"],
         "A room can have at most 1000 streaming targets"
     );
-    assert_eq!(revision(&app, &eid).await, 0);
+    assert_eq!(event_revision(&app, &eid).await, 0);
 }

@@ -2,35 +2,12 @@
 //! required fields, no undeclared properties): `POST`, `GET` and `PATCH
 //! /v1/events…` with every optional part present.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_api::config::CallInSettings;
-use conclave_e2e::schema::{Declared, OpenApiDoc};
+
 use conclave_e2e::spawn_app_with;
-use http::{call, execute, id, login};
+use conclave_e2e::{assert_conforms, call, execute, id, login, post_event, problems};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-
-/// What is wrong with `body` against the declared answer schema.
-fn problems(method: &str, doc_path: &str, status: u16, body: &Value) -> Vec<String> {
-    let doc = OpenApiDoc::load().unwrap_or_else(|e| panic!("{e}"));
-    let Declared::Schema { schema, .. } = doc.declared(method, doc_path, status) else {
-        panic!("{method} {doc_path} declares no schema for {status}");
-    };
-    let mut problems = doc.validate(&schema, body).expect("schema compiles");
-    problems.extend(doc.undeclared(&schema, body));
-    problems.into_iter().map(|p| format!("{p:?}")).collect()
-}
-
-/// Asserts `body` conforms to what the document declares for the answer.
-fn assert_conforms(method: &str, doc_path: &str, status: u16, body: &Value) {
-    let found = problems(method, doc_path, status, body);
-    assert!(
-        found.is_empty(),
-        "{method} {doc_path} {status}: {found:?}\n{body}"
-    );
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn event_answers_match_the_upstream_schemas() {
@@ -56,14 +33,7 @@ async fn event_answers_match_the_upstream_schemas() {
         "training_participation_report": {"initial_checkpoint_delay": {"after": 1, "within": 2},
             "checkpoint_interval": {"after": 3, "within": 4}}
     });
-    let reply = call(
-        &app,
-        Method::POST,
-        "/events",
-        alice.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
+    let reply = post_event(&app, &alice, &body).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     assert!(reply.body["room"]["call_in"].is_object());
     assert_conforms("post", "/events", 201, &reply.body);

@@ -2,14 +2,11 @@
 //! rules.md §7.9). The public `POST /v1/invite/verify` is in
 //! `rooms_invite_verify.rs`.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_domain::access::Subject;
 use conclave_domain::access::grants::{room_read, room_write};
 use conclave_domain::ids::RoomId;
+use conclave_e2e::{Auth, Reply, call, create_invite, create_room, empty, grant, id, login};
 use conclave_e2e::{TestApp, rows, spawn_app};
-use http::{Auth, Reply, call, create_invite, create_room, empty, grant, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -239,7 +236,7 @@ async fn get_and_put_address_codes_of_the_room_only() {
 
     // Bob with room write changes the expiration: he becomes updated_by.
     grant(&app, room_write(&Subject::User(bob.id), room_id(&rid))).await;
-    let put = |who: &http::Person, body: &str| {
+    let put = |who: &conclave_e2e::Person, body: &str| {
         let body = body.to_owned();
         let auth = who.token.clone();
         let path = path.clone();

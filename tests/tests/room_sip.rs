@@ -5,9 +5,10 @@
 #[path = "room_satellites/support.rs"]
 mod support;
 
+use conclave_e2e::{Auth, Person, call, login};
 use conclave_e2e::{spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
-use support::{Auth, RoomSpec, call, login, room};
+use support::{RoomSpec, room};
 
 fn is_numeric_id(value: &serde_json::Value) -> bool {
     value
@@ -18,13 +19,15 @@ fn is_numeric_id(value: &serde_json::Value) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owner_creates_reads_updates_and_deletes_the_config() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let path = format!("/rooms/{room}/sip");
     let auth = Auth::Bearer(&token);
 
     let none = call(&app, Method::GET, &path, auth, None).await;
-    assert_eq!(none.error(), (404, Some("not_found")));
+    assert_eq!(none.answer(), (404, Some("not_found")));
 
     let created = call(&app, Method::PUT, &path, auth, Some(r#"{"lobby":true}"#)).await;
     assert_eq!(created.status, StatusCode::CREATED);
@@ -61,9 +64,9 @@ async fn owner_creates_reads_updates_and_deletes_the_config() {
     let deleted = call(&app, Method::DELETE, &path, auth, None).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     let gone = call(&app, Method::GET, &path, auth, None).await;
-    assert_eq!(gone.error(), (404, Some("not_found")));
+    assert_eq!(gone.answer(), (404, Some("not_found")));
     let again = call(&app, Method::DELETE, &path, auth, None).await;
-    assert_eq!(again.error(), (404, Some("not_found")));
+    assert_eq!(again.answer(), (404, Some("not_found")));
 
     let recreated = r#"{"password":"2222222222"}"#;
     let recreated = call(&app, Method::PUT, &path, auth, Some(recreated)).await;
@@ -75,7 +78,9 @@ async fn owner_creates_reads_updates_and_deletes_the_config() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_call_in_ids_are_unique_across_rooms() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let mut ids = std::collections::BTreeSet::new();
     for _ in 0..8 {
         let room = room(&app, alice, RoomSpec::default()).await;
@@ -97,7 +102,9 @@ async fn generated_call_in_ids_are_unique_across_rooms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_bodies_are_400_and_nothing_is_written() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let path = format!("/rooms/{room}/sip");
     let auth = Auth::Bearer(&token);
@@ -116,7 +123,7 @@ async fn bad_bodies_are_400_and_nothing_is_written() {
     for (body, code) in cases {
         let reply = call(&app, Method::PUT, &path, auth, Some(body)).await;
         assert_eq!(
-            reply.error(),
+            reply.answer(),
             (400, Some(code)),
             "{}",
             &body[..body.len().min(40)]
@@ -133,7 +140,7 @@ async fn bad_bodies_are_400_and_nothing_is_written() {
     assert_eq!(no_type.status(), StatusCode::BAD_REQUEST);
     let none = call(&app, Method::GET, &path, auth, None).await;
     assert_eq!(
-        none.error(),
+        none.answer(),
         (404, Some("not_found")),
         "nothing was created"
     );
@@ -142,8 +149,16 @@ async fn bad_bodies_are_400_and_nothing_is_written() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_owner_gets_through() {
     let app = spawn_app().await;
-    let (alice_token, alice) = login(&app, "alice").await;
-    let (bob_token, bob) = login(&app, "bob").await;
+    let Person {
+        token: alice_token,
+        id: alice,
+        ..
+    } = login(&app, "alice").await;
+    let Person {
+        token: bob_token,
+        id: bob,
+        ..
+    } = login(&app, "bob").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     support::grant_room_read(&app, bob, room).await;
     let code = support::invite_code(&app, room, alice, None).await;
@@ -152,15 +167,15 @@ async fn only_the_owner_gets_through() {
     for method in [Method::GET, Method::PUT, Method::DELETE] {
         let invitee = call(&app, method.clone(), &path, Auth::Bearer(&bob_token), body).await;
         assert_eq!(
-            invitee.error(),
+            invitee.answer(),
             (403, Some("forbidden")),
             "invitee {method}"
         );
         let guest = call(&app, method.clone(), &path, Auth::InviteCode(code), body).await;
-        assert_eq!(guest.error(), (403, Some("forbidden")), "guest {method}");
-        let anonymous = call(&app, method.clone(), &path, Auth::None, body).await;
+        assert_eq!(guest.answer(), (403, Some("forbidden")), "guest {method}");
+        let anonymous = call(&app, method.clone(), &path, Auth::Anonymous, body).await;
         assert_eq!(
-            anonymous.error(),
+            anonymous.answer(),
             (401, Some("unauthorized")),
             "anonymous {method}"
         );
@@ -174,7 +189,7 @@ async fn only_the_owner_gets_through() {
         )
         .await;
         assert_eq!(
-            unknown.error(),
+            unknown.answer(),
             (403, Some("forbidden")),
             "unknown room {method}"
         );
@@ -187,7 +202,7 @@ async fn only_the_owner_gets_through() {
         )
         .await;
         assert_eq!(
-            malformed.error(),
+            malformed.answer(),
             (403, Some("forbidden")),
             "malformed id {method}"
         );
@@ -203,7 +218,9 @@ async fn only_the_owner_gets_through() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_rooms_have_no_call_in_and_the_tariff_can_disable_it() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let auth = Auth::Bearer(&token);
     let e2e = room(
         &app,
@@ -216,16 +233,16 @@ async fn e2e_rooms_have_no_call_in_and_the_tariff_can_disable_it() {
     .await;
     let path = format!("/rooms/{e2e}/sip");
     let get = call(&app, Method::GET, &path, auth, None).await;
-    assert_eq!(get.error(), (404, Some("service_unavailable")));
+    assert_eq!(get.answer(), (404, Some("service_unavailable")));
     assert_eq!(
         get.body["message"],
         "Call-in not available for end-to-end encrypted room"
     );
     let put = call(&app, Method::PUT, &path, auth, Some(r#"{"lobby":true}"#)).await;
-    assert_eq!(put.error(), (403, Some("service_unavailable")));
+    assert_eq!(put.answer(), (403, Some("service_unavailable")));
     // DELETE has only the feature check; there is nothing to delete.
     let delete = call(&app, Method::DELETE, &path, auth, None).await;
-    assert_eq!(delete.error(), (404, Some("not_found")));
+    assert_eq!(delete.answer(), (404, Some("not_found")));
 
     let plain = room(&app, alice, RoomSpec::default()).await;
     let path = format!("/rooms/{plain}/sip");
@@ -235,7 +252,7 @@ async fn e2e_rooms_have_no_call_in_and_the_tariff_can_disable_it() {
     for method in [Method::GET, Method::PUT, Method::DELETE] {
         let reply = call(&app, method.clone(), &path, auth, Some(r#"{"lobby":true}"#)).await;
         assert_eq!(
-            reply.error(),
+            reply.answer(),
             (403, Some("feature_disabled_by_tariff")),
             "{method}"
         );
@@ -246,13 +263,15 @@ async fn e2e_rooms_have_no_call_in_and_the_tariff_can_disable_it() {
     }
     // The e2e guard comes first.
     let get = call(&app, Method::GET, &format!("/rooms/{e2e}/sip"), auth, None).await;
-    assert_eq!(get.error(), (404, Some("service_unavailable")));
+    assert_eq!(get.answer(), (404, Some("service_unavailable")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_globally_disabled_feature_wins_over_the_tariff() {
     let app = spawn_app_with(|s| s.defaults.disabled_features = vec!["core::call_in".into()]).await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     support::disable_call_in_by_tariff(&app).await;
     let path = format!("/rooms/{room}/sip");
@@ -265,7 +284,7 @@ async fn a_globally_disabled_feature_wins_over_the_tariff() {
             Some(r#"{"lobby":true}"#),
         )
         .await;
-        assert_eq!(reply.error(), (403, Some("feature_disabled")), "{method}");
+        assert_eq!(reply.answer(), (403, Some("feature_disabled")), "{method}");
         assert_eq!(reply.body["message"], "The feature \"call_in\" is disabled");
     }
 }

@@ -10,10 +10,11 @@ use conclave_db::models::event_invite::NewEventInvite;
 use conclave_db::models::user::User;
 use conclave_domain::ids::{RoomId, UserId};
 use conclave_domain::invite::InviteRole;
+use conclave_e2e::{Auth, Person, Reply, call, login};
 use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Auth, RoomSpec, call, login, room};
+use support::{RoomSpec, room};
 use uuid::Uuid;
 
 const SECRET: &str = "a-shared-secret-of-at-least-32-bytes!";
@@ -29,7 +30,7 @@ async fn app() -> TestApp {
 
 /// Verifies the ticket of a 200 answer with an independently built key,
 /// as another instance would.
-fn claims(reply: &support::Reply) -> TicketClaims {
+fn claims(reply: &Reply) -> TicketClaims {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let resumption = reply.body["resumption"].as_str().expect("resumption");
     let claims = ticket::verify(&secret(), reply.body["ticket"].as_str().unwrap()).unwrap();
@@ -55,27 +56,18 @@ async fn invite_to_event(
     support::grant_room_read(app, invitee, room).await;
 }
 
-async fn start(
-    app: &TestApp,
-    room: impl std::fmt::Display,
-    auth: Auth<'_>,
-    body: &Value,
-) -> support::Reply {
+async fn start(app: &TestApp, room: impl std::fmt::Display, auth: Auth<'_>, body: &Value) -> Reply {
     let path = format!("/rooms/{room}/start");
     call(app, Method::POST, &path, auth, Some(&body.to_string())).await
 }
 
-async fn start_invited(
-    app: &TestApp,
-    room: impl std::fmt::Display,
-    body: &Value,
-) -> support::Reply {
+async fn start_invited(app: &TestApp, room: impl std::fmt::Display, body: &Value) -> Reply {
     let path = format!("/rooms/{room}/start_invited");
     call(
         app,
         Method::POST,
         &path,
-        Auth::None,
+        Auth::Anonymous,
         Some(&body.to_string()),
     )
     .await
@@ -84,10 +76,26 @@ async fn start_invited(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registered_users_get_tickets_with_their_meeting_role() {
     let app = app().await;
-    let (alice_token, alice) = login(&app, "alice").await;
-    let (bob_token, bob) = login(&app, "bob").await;
-    let (carol_token, carol) = login(&app, "carol").await;
-    let (dave_token, dave) = login(&app, "dave").await;
+    let Person {
+        token: alice_token,
+        id: alice,
+        ..
+    } = login(&app, "alice").await;
+    let Person {
+        token: bob_token,
+        id: bob,
+        ..
+    } = login(&app, "bob").await;
+    let Person {
+        token: carol_token,
+        id: carol,
+        ..
+    } = login(&app, "carol").await;
+    let Person {
+        token: dave_token,
+        id: dave,
+        ..
+    } = login(&app, "dave").await;
     let password = Some("s3cret".to_owned());
     let room = room(
         &app,
@@ -131,7 +139,9 @@ async fn registered_users_get_tickets_with_their_meeting_role() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resumption_token_keeps_the_participant_id() {
     let app = app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let first = start(&app, room, auth, &json!({})).await;
@@ -160,8 +170,14 @@ async fn a_resumption_token_keeps_the_participant_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_refuses_breakout_rooms_strangers_and_bad_bodies() {
     let app = spawn_app().await;
-    let (alice_token, alice) = login(&app, "alice").await;
-    let (bob_token, _) = login(&app, "bob").await;
+    let Person {
+        token: alice_token,
+        id: alice,
+        ..
+    } = login(&app, "alice").await;
+    let Person {
+        token: bob_token, ..
+    } = login(&app, "bob").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let alice_auth = Auth::Bearer(&alice_token);
     let breakout = start(
@@ -171,18 +187,18 @@ async fn start_refuses_breakout_rooms_strangers_and_bad_bodies() {
         &json!({"breakout_room": Uuid::new_v4()}),
     )
     .await;
-    assert_eq!(breakout.error(), (400, Some("no_breakout_rooms")));
+    assert_eq!(breakout.answer(), (400, Some("no_breakout_rooms")));
     let stranger = start(&app, room, Auth::Bearer(&bob_token), &json!({})).await;
-    assert_eq!(stranger.error(), (403, Some("forbidden")));
+    assert_eq!(stranger.answer(), (403, Some("forbidden")));
     let unknown = start(&app, support::unknown_room(), alice_auth, &json!({})).await;
-    assert_eq!(unknown.error(), (403, Some("forbidden")));
+    assert_eq!(unknown.answer(), (403, Some("forbidden")));
     let malformed = start(&app, "not-a-uuid", alice_auth, &json!({})).await;
-    assert_eq!(malformed.error(), (403, Some("forbidden")));
-    let anonymous = start(&app, room, Auth::None, &json!({})).await;
-    assert_eq!(anonymous.error(), (401, Some("unauthorized")));
+    assert_eq!(malformed.answer(), (403, Some("forbidden")));
+    let anonymous = start(&app, room, Auth::Anonymous, &json!({})).await;
+    assert_eq!(anonymous.answer(), (401, Some("unauthorized")));
     let code = support::invite_code(&app, room, alice, None).await;
     let guest = start(&app, room, Auth::InviteCode(code), &json!({})).await;
-    assert_eq!(guest.error(), (403, Some("forbidden")));
+    assert_eq!(guest.answer(), (403, Some("forbidden")));
 
     let path = format!("/rooms/{room}/start");
     let huge = format!(r#"{{"resumption":"{}"}}"#, "r".repeat(300_000));
@@ -196,7 +212,7 @@ async fn start_refuses_breakout_rooms_strangers_and_bad_bodies() {
     for (body, code) in bodies {
         let reply = call(&app, Method::POST, &path, alice_auth, Some(body)).await;
         assert_eq!(
-            reply.error(),
+            reply.answer(),
             (400, Some(code)),
             "{}",
             &body[..body.len().min(40)]
@@ -209,7 +225,7 @@ async fn start_refuses_breakout_rooms_strangers_and_bad_bodies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guests_start_with_a_valid_code_of_the_room_and_its_password() {
     let app = app().await;
-    let (_, alice) = login(&app, "alice").await;
+    let Person { id: alice, .. } = login(&app, "alice").await;
     let password = Some("s3cret".to_owned());
     let locked = room(
         &app,
@@ -235,7 +251,7 @@ async fn guests_start_with_a_valid_code_of_the_room_and_its_password() {
     assert_eq!(
         claims.participant,
         Participant::Guest {
-            invite_code: open_code
+            invite_code: open_code.into()
         }
     );
     assert_eq!(claims.room, Uuid::from(open));
@@ -258,7 +274,7 @@ async fn guests_start_with_a_valid_code_of_the_room_and_its_password() {
         json!({"invite_code": locked_code, "password": "x", "breakout_room": Uuid::new_v4()}),
     ] {
         let reply = start_invited(&app, locked, &body).await;
-        assert_eq!(reply.error(), (401, Some("wrong_room_password")), "{body}");
+        assert_eq!(reply.answer(), (401, Some("wrong_room_password")), "{body}");
         assert_eq!(
             reply.body["message"],
             "The provided password does not match the rooms password"
@@ -266,13 +282,13 @@ async fn guests_start_with_a_valid_code_of_the_room_and_its_password() {
     }
     let breakout = json!({"invite_code": open_code, "breakout_room": Uuid::new_v4()});
     let breakout = start_invited(&app, open, &breakout).await;
-    assert_eq!(breakout.error(), (400, Some("no_breakout_rooms")));
+    assert_eq!(breakout.answer(), (400, Some("no_breakout_rooms")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_refusals_follow_the_documented_order() {
     let app = spawn_app().await;
-    let (_, alice) = login(&app, "alice").await;
+    let Person { id: alice, .. } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let other = support::room(&app, alice, RoomSpec::default()).await;
     let past = chrono::Utc::now() - chrono::Duration::minutes(5);
@@ -284,17 +300,22 @@ async fn guest_refusals_follow_the_documented_order() {
     let foreign_expired = support::invite_code(&app, other, alice, Some(past)).await;
 
     let bad = start_invited(&app, room, &json!({"invite_code": "not-a-uuid"})).await;
-    assert_eq!(bad.error(), (422, Some("validation_failed")));
+    assert_eq!(bad.answer(), (422, Some("validation_failed")));
     assert_eq!(
         bad.body["validation_errors"],
         json!([{"field": "invite_code", "code": "invalid_value", "message": "Bad invite code format"}])
     );
-    for code in [Uuid::new_v4(), expired, inactive, foreign_expired] {
+    for code in [
+        Uuid::new_v4(),
+        expired.into(),
+        inactive.into(),
+        foreign_expired.into(),
+    ] {
         let reply = start_invited(&app, room, &json!({"invite_code": code})).await;
-        assert_eq!(reply.error(), (404, Some("not_found")), "{code}");
+        assert_eq!(reply.answer(), (404, Some("not_found")), "{code}");
     }
     let mismatch = start_invited(&app, room, &json!({"invite_code": foreign})).await;
-    assert_eq!(mismatch.error(), (400, Some("bad_request")));
+    assert_eq!(mismatch.answer(), (400, Some("bad_request")));
     assert_eq!(mismatch.body["message"], "Room id mismatch");
     let unknown_room = start_invited(
         &app,
@@ -302,9 +323,9 @@ async fn guest_refusals_follow_the_documented_order() {
         &json!({"invite_code": foreign}),
     )
     .await;
-    assert_eq!(unknown_room.error(), (400, Some("bad_request")));
+    assert_eq!(unknown_room.answer(), (400, Some("bad_request")));
     let malformed_room = start_invited(&app, "not-a-uuid", &json!({"invite_code": foreign})).await;
-    assert_eq!(malformed_room.error(), (404, Some("not_found")));
+    assert_eq!(malformed_room.answer(), (404, Some("not_found")));
 
     let path = format!("/rooms/{room}/start_invited");
     let huge = format!(r#"{{"invite_code":"{}"}}"#, "x".repeat(300_000));
@@ -327,9 +348,9 @@ async fn guest_refusals_follow_the_documented_order() {
         (huge, "payload_overflow"),
     ];
     for (body, code) in &bodies {
-        let reply = call(&app, Method::POST, &path, Auth::None, Some(body)).await;
+        let reply = call(&app, Method::POST, &path, Auth::Anonymous, Some(body)).await;
         assert_eq!(
-            reply.error(),
+            reply.answer(),
             (400, Some(*code)),
             "{}",
             &body[..body.len().min(60)]
@@ -340,7 +361,9 @@ async fn guest_refusals_follow_the_documented_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signaling_is_unavailable_and_turn_checks_credentials() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let code = support::invite_code(&app, room, alice, None).await;
     let protocol = "opentalk-signaling-json-v1.0, ticket#abc";
@@ -375,18 +398,21 @@ async fn signaling_is_unavailable_and_turn_checks_credentials() {
         turn(Auth::InviteCode(code)).await.status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(turn(Auth::None).await.error(), (401, Some("unauthorized")));
     assert_eq!(
-        turn(Auth::Bearer("not.a.jwt")).await.error(),
+        turn(Auth::Anonymous).await.answer(),
         (401, Some("unauthorized"))
     );
     assert_eq!(
-        turn(Auth::InviteCode(Uuid::new_v4())).await.error(),
+        turn(Auth::Bearer("not.a.jwt")).await.answer(),
+        (401, Some("unauthorized"))
+    );
+    assert_eq!(
+        turn(Auth::InviteCode(Uuid::new_v4().into())).await.answer(),
         (401, Some("unauthorized"))
     );
     support::deactivate_code(&app, room, code, alice).await;
     assert_eq!(
-        turn(Auth::InviteCode(code)).await.error(),
+        turn(Auth::InviteCode(code)).await.answer(),
         (401, Some("unauthorized"))
     );
 }

@@ -6,9 +6,10 @@
 mod support;
 
 use conclave_e2e::spawn_app;
+use conclave_e2e::{Auth, Person, call, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Auth, RoomSpec, call, login, room};
+use support::{RoomSpec, room};
 
 fn target(name: &str) -> String {
     json!({
@@ -24,7 +25,9 @@ fn target(name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owner_creates_reads_patches_and_deletes_targets() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
@@ -81,10 +84,10 @@ async fn owner_creates_reads_patches_and_deletes_targets() {
     );
     for method in [Method::GET, Method::DELETE] {
         let gone = call(&app, method.clone(), &one, auth, None).await;
-        assert_eq!(gone.error(), (404, Some("not_found")), "{method}");
+        assert_eq!(gone.answer(), (404, Some("not_found")), "{method}");
     }
     let gone = call(&app, Method::PATCH, &one, auth, Some(r#"{"name":"x"}"#)).await;
-    assert_eq!(gone.error(), (404, Some("not_found")));
+    assert_eq!(gone.answer(), (404, Some("not_found")));
     let suppressed = format!("{list}?suppress_email_notification=true");
     let again = call(&app, Method::POST, &suppressed, auth, Some(&target("b"))).await;
     assert_eq!(again.status, StatusCode::OK);
@@ -93,9 +96,17 @@ async fn owner_creates_reads_patches_and_deletes_targets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_never_see_the_key_and_cannot_write() {
     let app = spawn_app().await;
-    let (alice_token, alice) = login(&app, "alice").await;
-    let (bob_token, bob) = login(&app, "bob").await;
-    let (_, _carol) = login(&app, "carol").await;
+    let Person {
+        token: alice_token,
+        id: alice,
+        ..
+    } = login(&app, "alice").await;
+    let Person {
+        token: bob_token,
+        id: bob,
+        ..
+    } = login(&app, "bob").await;
+    let Person { id: _carol, .. } = login(&app, "carol").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     support::grant_room_read(&app, bob, room).await;
     let list = format!("/rooms/{room}/streaming_targets");
@@ -129,13 +140,13 @@ async fn readers_never_see_the_key_and_cannot_write() {
     ];
     for (method, path, body) in writes {
         let reply = call(&app, method.clone(), path, bob, body.as_deref()).await;
-        assert_eq!(reply.error(), (403, Some("forbidden")), "{method} {path}");
+        assert_eq!(reply.answer(), (403, Some("forbidden")), "{method} {path}");
     }
     let code = support::invite_code(&app, room, alice, None).await;
     let guest = call(&app, Method::GET, &list, Auth::InviteCode(code), None).await;
-    assert_eq!(guest.error(), (403, Some("forbidden")));
-    let anonymous = call(&app, Method::GET, &list, Auth::None, None).await;
-    assert_eq!(anonymous.error(), (401, Some("unauthorized")));
+    assert_eq!(guest.answer(), (403, Some("forbidden")));
+    let anonymous = call(&app, Method::GET, &list, Auth::Anonymous, None).await;
+    assert_eq!(anonymous.answer(), (401, Some("unauthorized")));
     let stranger_token = app.issuer.sign(&app.issuer.claims("carol"));
     let stranger = call(
         &app,
@@ -145,13 +156,15 @@ async fn readers_never_see_the_key_and_cannot_write() {
         None,
     )
     .await;
-    assert_eq!(stranger.error(), (403, Some("forbidden")));
+    assert_eq!(stranger.answer(), (403, Some("forbidden")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_page_by_id_with_link_headers() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
@@ -196,14 +209,16 @@ async fn lists_page_by_id_with_link_headers() {
         "page=-1",
     ] {
         let reply = call(&app, Method::GET, &format!("{list}?{query}"), auth, None).await;
-        assert_eq!(reply.error(), (400, Some("bad_request")), "{query}");
+        assert_eq!(reply.answer(), (400, Some("bad_request")), "{query}");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_post_bodies_are_400_and_write_nothing() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
@@ -246,7 +261,7 @@ async fn bad_post_bodies_are_400_and_write_nothing() {
     for (body, code) in &posts {
         let reply = call(&app, Method::POST, &list, auth, Some(body)).await;
         assert_eq!(
-            reply.error(),
+            reply.answer(),
             (400, Some(*code)),
             "{}",
             &body[..body.len().min(60)]
@@ -254,7 +269,7 @@ async fn bad_post_bodies_are_400_and_write_nothing() {
     }
     let bad_flag = format!("{list}?suppress_email_notification=maybe");
     let reply = call(&app, Method::POST, &bad_flag, auth, Some(&target("t"))).await;
-    assert_eq!(reply.error(), (400, Some("bad_request")));
+    assert_eq!(reply.answer(), (400, Some("bad_request")));
     let listed = call(&app, Method::GET, &list, auth, None).await;
     assert_eq!(listed.body, json!([]), "nothing was written");
 }
@@ -262,7 +277,9 @@ async fn bad_post_bodies_are_400_and_write_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_patches_and_ids_are_refused_without_a_500() {
     let app = spawn_app().await;
-    let (token, alice) = login(&app, "alice").await;
+    let Person {
+        token, id: alice, ..
+    } = login(&app, "alice").await;
     let room = room(&app, alice, RoomSpec::default()).await;
     let other = support::room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
@@ -282,7 +299,7 @@ async fn bad_patches_and_ids_are_refused_without_a_500() {
     ];
     for (body, code) in patches {
         let reply = call(&app, Method::PATCH, &one, auth, Some(body)).await;
-        assert_eq!(reply.error(), (400, Some(code)), "{body}");
+        assert_eq!(reply.answer(), (400, Some(code)), "{body}");
     }
     let unchanged = call(&app, Method::GET, &one, auth, None).await;
     assert_eq!(unchanged.body, created.body);
@@ -296,14 +313,14 @@ async fn bad_patches_and_ids_are_refused_without_a_500() {
     for path in [&foreign, &malformed, &unknown] {
         for method in [Method::GET, Method::DELETE] {
             let reply = call(&app, method.clone(), path, auth, None).await;
-            assert_eq!(reply.error(), (404, Some("not_found")), "{method} {path}");
+            assert_eq!(reply.answer(), (404, Some("not_found")), "{method} {path}");
         }
         let reply = call(&app, Method::PATCH, path, auth, Some(r#"{"name":"x"}"#)).await;
-        assert_eq!(reply.error(), (404, Some("not_found")), "PATCH {path}");
+        assert_eq!(reply.answer(), (404, Some("not_found")), "PATCH {path}");
     }
     let unknown_room = format!("/rooms/{}/streaming_targets", support::unknown_room());
     let reply = call(&app, Method::GET, &unknown_room, auth, None).await;
-    assert_eq!(reply.error(), (403, Some("forbidden")));
+    assert_eq!(reply.answer(), (403, Some("forbidden")));
     let reply = call(
         &app,
         Method::GET,
@@ -312,5 +329,5 @@ async fn bad_patches_and_ids_are_refused_without_a_500() {
         None,
     )
     .await;
-    assert_eq!(reply.error(), (403, Some("forbidden")));
+    assert_eq!(reply.answer(), (403, Some("forbidden")));
 }

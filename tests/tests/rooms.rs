@@ -2,14 +2,11 @@
 //! call-in feature check), get, list with paging, patch, and bad input
 //! (api.md §7.3, rules.md §12).
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_domain::access::grants::{all_rooms_policies, room_write};
 use conclave_domain::access::{Subject, create_room};
 use conclave_domain::ids::RoomId;
+use conclave_e2e::{Auth, call, count, create_room as post_room, empty, grant, id, login};
 use conclave_e2e::{rows, spawn_app, spawn_app_with};
-use http::{Auth, call, count, create_room as post_room, empty, grant, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -116,11 +113,11 @@ async fn enable_sip_is_refused_when_call_in_is_disabled() {
     assert_eq!(reply.body["message"], "The feature \"call_in\" is disabled");
     // Without SIP the feature does not matter.
     post_room(&app, &alice, empty()).await;
-    assert_eq!(http::rows_in(&app, "rooms").await, 1);
+    assert_eq!(conclave_e2e::rows_in(&app, "rooms").await, 1);
 
     let app = spawn_app().await;
     let bob = login(&app, "bob").await;
-    http::execute(
+    conclave_e2e::execute(
         &app,
         "UPDATE tariffs SET disabled_features = ARRAY[$1]::text[]",
         "core::call_in",
@@ -135,7 +132,7 @@ async fn enable_sip_is_refused_when_call_in_is_disabled() {
         reply.body["message"],
         "The user's tariff does not include the call_in feature"
     );
-    assert_eq!(http::rows_in(&app, "rooms").await, 0);
+    assert_eq!(conclave_e2e::rows_in(&app, "rooms").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,8 +170,8 @@ async fn bad_bodies_are_json_errors_and_create_nothing() {
     assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = reply.json().await.unwrap();
     assert_eq!(body["code"], "invalid_content_type");
-    assert_eq!(http::rows_in(&app, "rooms").await, 0);
-    let reply = call(&app, Method::POST, "/rooms", Auth::None, Some("{}")).await;
+    assert_eq!(conclave_e2e::rows_in(&app, "rooms").await, 0);
+    let reply = call(&app, Method::POST, "/rooms", Auth::Anonymous, Some("{}")).await;
     assert_eq!(
         reply.error(),
         (StatusCode::UNAUTHORIZED, Some("unauthorized"))
@@ -253,7 +250,7 @@ async fn list_pages_the_accessible_rooms_by_id_descending() {
         None,
     )
     .await;
-    let ids = |r: &http::Reply| -> Vec<String> {
+    let ids = |r: &conclave_e2e::Reply| -> Vec<String> {
         r.body
             .as_array()
             .unwrap()

@@ -2,9 +2,6 @@
 //! transaction and no access rule mentions it afterwards; an event using
 //! the room blocks the deletion with 409 (rules.md §10.2).
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use conclave_db::models::asset::NewAsset;
 use conclave_db::models::module_resource::NewModuleResource;
 use conclave_db::models::room::Room;
@@ -13,10 +10,10 @@ use conclave_domain::access::grants::room_read;
 use conclave_domain::access::{Action, Policy, Subject};
 use conclave_domain::ids::{AssetId, RoomId};
 use conclave_domain::streaming::StreamingKind;
-use conclave_e2e::{TestApp, rows, spawn_app};
-use http::{
+use conclave_e2e::{
     Person, call, count, create_invite, create_room, empty, grant, id, login, rules_mentioning,
 };
+use conclave_e2e::{TestApp, rows, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
@@ -165,7 +162,7 @@ async fn delete_removes_the_room_what_it_owns_and_every_rule_it_created() {
         &app,
         Method::GET,
         &format!("{gone}/tariff"),
-        http::Auth::Invite(&codes[0]),
+        conclave_e2e::Auth::Invite(&codes[0]),
         None,
     )
     .await;
@@ -221,7 +218,14 @@ async fn delete_refuses_strangers_and_answers_bad_ids_with_json() {
     let path = format!("/rooms/{}", id(&room, "id"));
     let reply = call(&app, Method::DELETE, &path, bob.auth(), None).await;
     assert_eq!(reply.error(), (StatusCode::FORBIDDEN, Some("forbidden")));
-    let reply = call(&app, Method::DELETE, &path, http::Auth::None, None).await;
+    let reply = call(
+        &app,
+        Method::DELETE,
+        &path,
+        conclave_e2e::Auth::Anonymous,
+        None,
+    )
+    .await;
     assert_eq!(
         reply.error(),
         (StatusCode::UNAUTHORIZED, Some("unauthorized"))

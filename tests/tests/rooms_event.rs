@@ -1,9 +1,6 @@
 //! `GET /v1/rooms/{id}/tariff` and `GET /v1/rooms/{id}/event` end to end,
 //! for room members and invite-code guests (rules.md §8.5, §19, R-21, R-22).
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
 use chrono::Utc;
 use conclave_api::config::CallInSettings;
 use conclave_db::models::room::Room;
@@ -11,8 +8,8 @@ use conclave_db::models::room_streaming_target::NewRoomStreamingTarget;
 use conclave_db::models::user::User;
 use conclave_domain::ids::RoomId;
 use conclave_domain::streaming::StreamingKind;
+use conclave_e2e::{Auth, Person, call, create_invite, create_room, empty, execute, id, login};
 use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
-use http::{Auth, Person, call, create_invite, create_room, empty, execute, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
@@ -33,7 +30,7 @@ async fn add_event(app: &TestApp, owner: &Person, room: &str, details: bool) -> 
     event.to_string()
 }
 
-async fn event_info(app: &TestApp, room: &str, auth: Auth<'_>) -> http::Reply {
+async fn event_info(app: &TestApp, room: &str, auth: Auth<'_>) -> conclave_e2e::Reply {
     call(
         app,
         Method::GET,
@@ -89,7 +86,7 @@ async fn tariff_is_the_creators_for_members_and_valid_codes_only() {
         &code,
     )
     .await;
-    assert!(http::rules_mentioning(&app, &code).await > 0);
+    assert!(conclave_e2e::rules_mentioning(&app, &code).await > 0);
     let reply = call(&app, Method::GET, &path, Auth::Invite(&code), None).await;
     assert_eq!(reply.error(), (StatusCode::FORBIDDEN, Some("forbidden")));
 
@@ -156,7 +153,7 @@ async fn meeting_details_follow_codes_call_in_streams_and_encryption() {
         "id",
     );
     add_event(&app, &alice, &rid, true).await;
-    let details = |reply: &http::Reply| reply.body["meeting_details"].clone();
+    let details = |reply: &conclave_e2e::Reply| reply.body["meeting_details"].clone();
     // No code yet: only the call-in data is there.
     let seen = details(&event_info(&app, &rid, alice.auth()).await);
     assert!(

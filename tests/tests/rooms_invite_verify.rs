@@ -1,11 +1,8 @@
 //! `POST /v1/invite/verify` end to end: public, valid codes only,
 //! 422 for a code that is not a UUID, JSON errors for broken bodies.
 
-#[path = "rooms_support/http.rs"]
-mod http;
-
+use conclave_e2e::{Auth, Reply, call, create_invite, create_room, empty, id, login};
 use conclave_e2e::{TestApp, spawn_app};
-use http::{Auth, Reply, call, create_invite, create_room, empty, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
@@ -14,7 +11,14 @@ const FUTURE: &str = "2999-01-01T00:00:00Z";
 const PAST: &str = "2001-01-01T00:00:00Z";
 
 async fn verify(app: &TestApp, body: &str) -> Reply {
-    call(app, Method::POST, "/invite/verify", Auth::None, Some(body)).await
+    call(
+        app,
+        Method::POST,
+        "/invite/verify",
+        Auth::Anonymous,
+        Some(body),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

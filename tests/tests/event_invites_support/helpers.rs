@@ -4,24 +4,15 @@
 
 #![allow(dead_code)] // Each suite uses a different subset.
 
-use conclave_e2e::TestApp;
-use conclave_e2e::schema::{Declared, OpenApiDoc};
+use conclave_e2e::schema::{Declared, OpenApiDoc, problems_against as problems};
+use conclave_e2e::{Person, Reply, TestApp, call, count, id, post_event};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-use crate::http::{Person, Reply, call, count, id};
 
 /// Alice's new time-independent event: (event id, room id).
 pub async fn new_event(app: &TestApp, alice: &Person) -> (String, String) {
     let body = json!({"title": "Sync", "description": "", "is_time_independent": true});
-    let reply = call(
-        app,
-        Method::POST,
-        "/events",
-        alice.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
+    let reply = post_event(app, alice, &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     (id(&reply.body, "id"), id(&reply.body["room"], "id"))
 }
@@ -59,13 +50,6 @@ pub async fn rules_on(app: &TestApp, who: &Person, event: &str, room: &str) -> i
         who.id
     );
     count(app, &sql, event).await
-}
-
-/// Schema violations of `body` against `schema` of the upstream document.
-pub fn problems(doc: &OpenApiDoc, schema: &Value, body: &Value) -> Vec<String> {
-    let mut found = doc.validate(schema, body).expect("schema compiles");
-    found.extend(doc.undeclared(schema, body));
-    found.into_iter().map(|p| format!("{p:?}")).collect()
 }
 
 /// The 201 body of `POST /events/{id}/invites` conforms to the document.

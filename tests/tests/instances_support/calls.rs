@@ -1,15 +1,11 @@
 //! Helpers of the instance suites (`event_instances*.rs`): events in
-//! Europe/Berlin, the instance calls, and checks against the upstream
-//! schemas.
+//! Europe/Berlin and the instance calls.
 
 #![allow(dead_code)] // Each suite uses a different subset.
 
-use conclave_e2e::TestApp;
-use conclave_e2e::schema::{Declared, OpenApiDoc};
+use conclave_e2e::{Person, Reply, TestApp, call, id, post_event};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-use crate::http::{Person, Reply, call, id};
 
 /// A zoned time in Europe/Berlin.
 pub fn berlin(datetime: &str) -> Value {
@@ -30,14 +26,7 @@ pub fn event_body(start: &str, end: &str, pattern: &[&str]) -> Value {
 
 /// `POST /events`, asserting 201; returns the event id.
 pub async fn create(app: &TestApp, who: &Person, body: &Value) -> String {
-    let reply = call(
-        app,
-        Method::POST,
-        "/events",
-        who.auth(),
-        Some(&body.to_string()),
-    )
-    .await;
+    let reply = post_event(app, who, body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     id(&reply.body, "id")
 }
@@ -94,23 +83,6 @@ pub fn times(body: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// The schema problems of `body` against the upstream 200 answer of the
-/// operation (missing required fields, wrong types, undeclared fields).
-pub fn problems(method: &str, path: &str, body: &Value) -> Vec<String> {
-    let doc = OpenApiDoc::load().unwrap_or_else(|e| panic!("{e}"));
-    let Declared::Schema { schema, .. } = doc.declared(method, path, 200) else {
-        panic!("{method} {path} declares no 200 schema");
-    };
-    let mut found = doc.validate(&schema, body).expect("schema compiles");
-    found.extend(doc.undeclared(&schema, body));
-    found.into_iter().map(|p| format!("{p:?}")).collect()
-}
-
-pub fn assert_conforms(method: &str, path: &str, body: &Value) {
-    let found = problems(method, path, body);
-    assert!(found.is_empty(), "{method} {path}: {found:?}\n{body}");
 }
 
 /// The upstream document's path of the listing.

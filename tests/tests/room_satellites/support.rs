@@ -1,6 +1,5 @@
-//! Helpers shared by the room SIP, streaming-target and start suites:
-//! logging users in, seeding rooms with their owner's grants, and calling
-//! the API with any kind of credentials.
+//! Builders shared by the room SIP, streaming-target and start suites:
+//! rooms seeded with their owner's grants, invite codes and tariff tweaks.
 #![allow(dead_code)] // each suite uses a different subset
 
 use chrono::{DateTime, Utc};
@@ -10,82 +9,10 @@ use conclave_db::testing::fixtures;
 use conclave_domain::access::grants::room_read;
 use conclave_domain::access::subject::Subject;
 use conclave_domain::access::{self, AccessChange};
-use conclave_domain::ids::{RoomId, UserId};
-use conclave_e2e::{TestApp, rows};
+use conclave_domain::ids::{InviteCodeId, RoomId, UserId};
+use conclave_e2e::TestApp;
 use diesel_async::RunQueryDsl;
-use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
-use serde_json::Value;
 use uuid::Uuid;
-
-/// The credentials of a request.
-#[derive(Debug, Clone, Copy)]
-pub enum Auth<'a> {
-    /// No `Authorization` header.
-    None,
-    /// `Bearer <token>`.
-    Bearer(&'a str),
-    /// `InviteCode <uuid>`.
-    InviteCode(Uuid),
-}
-
-/// A response: status, JSON body (`Null` when empty or not JSON), headers.
-pub struct Reply {
-    /// Status.
-    pub status: StatusCode,
-    /// Body.
-    pub body: Value,
-    /// Headers.
-    pub headers: HeaderMap,
-}
-
-impl Reply {
-    /// The error `code` of the body, if any.
-    pub fn code(&self) -> Option<&str> {
-        self.body["code"].as_str()
-    }
-
-    /// `(status, code)`, for compact assertions on errors.
-    pub fn error(&self) -> (u16, Option<&str>) {
-        (self.status.as_u16(), self.code())
-    }
-}
-
-/// Logs `sub` in and returns the access token and the user id.
-pub async fn login(app: &TestApp, sub: &str) -> (String, UserId) {
-    let token = app.issuer.sign(&app.issuer.claims(sub));
-    assert_eq!(
-        app.login(&token).await.status(),
-        StatusCode::OK,
-        "login {sub}"
-    );
-    let mut conn = app.db.connect().await;
-    let id = rows::user_id_by_sub(&mut conn, sub)
-        .await
-        .expect("user row");
-    (token, id)
-}
-
-/// Calls `/v1{path}` with a raw JSON `body`.
-pub async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    auth: Auth<'_>,
-    body: Option<&str>,
-) -> Reply {
-    let authorization = match auth {
-        Auth::None => None,
-        Auth::Bearer(token) => Some(format!("Bearer {token}")),
-        Auth::InviteCode(code) => Some(format!("InviteCode {code}")),
-    };
-    let response = app.send(method, path, authorization, body).await;
-    Reply {
-        status: response.status,
-        body: response.body,
-        headers: response.headers,
-    }
-}
 
 /// Room settings for [`room`].
 #[derive(Debug, Clone, Default)]
@@ -132,7 +59,7 @@ pub async fn invite_code(
     room: RoomId,
     creator: UserId,
     expiration: Option<DateTime<Utc>>,
-) -> Uuid {
+) -> InviteCodeId {
     let mut conn = app.db.connect().await;
     let invite = NewInvite {
         created_by: creator,
@@ -147,13 +74,13 @@ pub async fn invite_code(
         .apply(&access::create_invite_code(invite.id, room))
         .await
         .unwrap();
-    invite.id.into()
+    invite.id
 }
 
 /// Soft-deletes an invite code.
-pub async fn deactivate_code(app: &TestApp, room: RoomId, code: Uuid, actor: UserId) {
+pub async fn deactivate_code(app: &TestApp, room: RoomId, code: InviteCodeId, actor: UserId) {
     let mut conn = app.db.connect().await;
-    conclave_db::models::invite::Invite::deactivate(&mut conn, room, code.into(), actor)
+    conclave_db::models::invite::Invite::deactivate(&mut conn, room, code, actor)
         .await
         .unwrap();
 }
