@@ -170,16 +170,11 @@ pub fn empty() -> Value {
     json!({})
 }
 
-impl TestApp {
-    /// Sends `method /v1{path}` with a literal `Authorization` value.
-    pub async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        authorization: Option<String>,
-        body: Option<&str>,
-    ) -> Reply {
-        let auth = authorization.as_deref().map_or(Auth::Anonymous, Auth::Raw);
-        call(self, method, path, auth, body).await
-    }
+/// The URL inside a `Link` value `<…>; rel="after"`; panics (failing the
+/// test) when the value has another shape.
+pub fn after_url(link: &str) -> String {
+    assert!(link.ends_with("rel=\"after\""), "{link}");
+    let start = link.find('<').expect("<") + 1;
+    let end = link.find('>').expect(">");
+    link[start..end].to_owned()
 }

@@ -19,9 +19,9 @@ pub mod tokens;
 
 pub use api::{berlin, create_event, create_invite, create_room, post_event};
 pub use app::{TestApp, spawn_app, spawn_app_with, spawn_app_with_state, test_settings};
-pub use http::{Auth, Reply, call, call_json, call_with, empty, id};
+pub use http::{Auth, Reply, after_url, call, call_json, call_with, empty, id};
 pub use issuer::{FakeIssuer, SigningKey};
-pub use people::{Person, login, login_with, person};
+pub use people::{Person, login, login_with, person, user_by_sub};
 pub use schema::{assert_conforms, problems};
 pub use store::{count, event_revision, execute, grant, rows_in, rules_mentioning};
 pub use tokens::{TokenClaims, forged, now};

@@ -25,6 +25,11 @@ impl Person {
     pub fn auth(&self) -> Auth<'_> {
         Auth::Bearer(&self.token)
     }
+
+    /// `(token, id)`, for suites that keep them in separate variables.
+    pub fn into_parts(self) -> (String, UserId) {
+        (self.token, self.id)
+    }
 }
 
 /// Logs `sub` in with the issuer's default claims; asserts 200.
@@ -53,4 +58,13 @@ pub async fn login_with(app: &TestApp, sub: &str, claims: TokenClaims) -> Person
         id,
         tenant: user.tenant_id,
     }
+}
+
+/// The user row of `sub`; panics when there is none.
+pub async fn user_by_sub(app: &TestApp, sub: &str) -> User {
+    let mut conn = app.db.connect().await;
+    let id = rows::user_id_by_sub(&mut conn, sub)
+        .await
+        .expect("user exists");
+    User::get(&mut conn, id).await.expect("user row")
 }

@@ -7,17 +7,9 @@ use conclave_db::models::user::User;
 use conclave_db::testing::fixtures;
 use conclave_domain::tariff::TariffStatus;
 use conclave_e2e::rows;
-use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
+use conclave_e2e::{spawn_app, spawn_app_with, user_by_sub};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn user_by_sub(app: &TestApp, sub: &str) -> User {
-    let mut conn = app.db.connect().await;
-    let id = rows::user_id_by_sub(&mut conn, sub)
-        .await
-        .expect("user exists");
-    User::get(&mut conn, id).await.expect("user row")
-}
 
 async fn expect_status(response: reqwest::Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status);

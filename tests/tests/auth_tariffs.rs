@@ -4,20 +4,11 @@
 use conclave_api::config::{TariffAssignment, TariffStatusMapping};
 use conclave_db::models::external_tariff::ExternalTariff;
 use conclave_db::models::tariff::Tariff;
-use conclave_db::models::user::User;
 use conclave_db::testing::fixtures;
 use conclave_domain::tariff::TariffStatus;
-use conclave_e2e::{TestApp, rows, spawn_app_with};
+use conclave_e2e::{TestApp, rows, spawn_app_with, user_by_sub};
 use reqwest::StatusCode;
 use serde_json::Value;
-
-async fn user_by_sub(app: &TestApp, sub: &str) -> User {
-    let mut conn = app.db.connect().await;
-    let id = rows::user_id_by_sub(&mut conn, sub)
-        .await
-        .expect("user exists");
-    User::get(&mut conn, id).await.expect("user row")
-}
 
 async fn login_status(app: &TestApp, token: &str) -> (StatusCode, Value) {
     let response = app.login(token).await;

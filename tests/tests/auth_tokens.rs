@@ -4,20 +4,20 @@
 
 use conclave_api::config::TenantAssignment;
 use conclave_db::testing::fixtures;
-use conclave_e2e::{SigningKey, TestApp, forged, now, rows, spawn_app, spawn_app_with};
-use reqwest::StatusCode;
+use conclave_e2e::{
+    Auth, Reply, SigningKey, TestApp, call_with, forged, now, rows, spawn_app, spawn_app_with,
+};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// Status, `code`, and the `WWW-Authenticate` header of a whoami call.
+/// Status, body and the `WWW-Authenticate` header (empty when absent) of
+/// a call to the probe's `GET /v1/whoami`.
 async fn call(app: &TestApp, authorization: Option<&str>) -> (StatusCode, Value, String) {
-    let response = app.whoami(authorization).await;
-    let status = response.status();
-    let www = response
-        .headers()
-        .get("www-authenticate")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, response.json().await.unwrap_or(Value::Null), www)
+    let url = format!("{}/v1/whoami", app.probe_url);
+    let auth = authorization.map_or(Auth::Anonymous, Auth::Raw);
+    let reply = call_with(app, Method::GET, &url, auth, &[], None).await;
+    let www = reply.www_authenticate.unwrap_or_default();
+    (reply.status, reply.body, www)
 }
 
 async fn bearer(app: &TestApp, token: &str) -> (StatusCode, Value, String) {
@@ -262,22 +262,20 @@ async fn rotated_keys_are_fetched_once_per_refresh_interval() {
     assert_eq!(status, StatusCode::OK, "the new kid triggers a refresh");
 }
 
+/// `GET /v1/users/me` on the real server with a literal `Authorization`.
+async fn me(app: &TestApp, authorization: Option<String>) -> Reply {
+    let auth = authorization.as_deref().map_or(Auth::Anonymous, Auth::Raw);
+    conclave_e2e::call(app, Method::GET, "/users/me", auth, None).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_users_me_route_is_behind_authentication() {
     let app = spawn_app().await;
     logged_in(&app, "hal").await;
-    let me = |authorization: Option<String>| {
-        let mut request = app.client.get(format!("{}/v1/users/me", app.url));
-        if let Some(value) = authorization {
-            request = request.header("authorization", value);
-        }
-        request.send()
-    };
-    let response = me(Some(format!("Bearer {}", app.issuer.token("hal"))))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
+    let token = app.issuer.token("hal");
+    let ok = me(&app, Some(format!("Bearer {token}"))).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let body = ok.body;
     assert_eq!(body["email"], "hal@example.org");
 
     let claims = app.issuer.claims("hal");
@@ -299,11 +297,8 @@ async fn the_real_users_me_route_is_behind_authentication() {
             Some(format!("Bearer {}", app.issuer.token("stranger"))),
         ),
     ] {
-        let response = me(authorization).await.unwrap();
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
-        assert!(
-            response.headers().contains_key("www-authenticate"),
-            "{name}"
-        );
+        let reply = me(&app, authorization).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{name}");
+        assert!(reply.headers.contains_key("www-authenticate"), "{name}");
     }
 }

@@ -6,18 +6,10 @@
 
 use std::collections::BTreeSet;
 
-use conclave_e2e::{Person, count, id, login};
+use conclave_e2e::{Person, Reply, call_with, event_revision, id, login};
 use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// One answer: status, `ETag` (if any) and JSON body.
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    etag: Option<String>,
-    body: Value,
-}
 
 /// Sends `method /v1{path}` as `who`, with an optional `If-Match` line.
 async fn send(
@@ -28,28 +20,17 @@ async fn send(
     if_match: Option<&str>,
     body: Option<&Value>,
 ) -> Reply {
-    let mut request = app
-        .client
-        .request(method, format!("{}/v1{path}", app.url))
-        .bearer_auth(&who.token);
-    if let Some(tag) = if_match {
-        request = request.header("if-match", tag);
-    }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let etag = response
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().expect("ascii etag").to_owned());
-    let text = response.text().await.expect("body");
-    Reply {
-        status,
-        etag,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-    }
+    let headers: Vec<(&str, &str)> = if_match.map(|tag| ("if-match", tag)).into_iter().collect();
+    let text = body.map(Value::to_string);
+    call_with(
+        app,
+        method,
+        &app.v1(path),
+        who.auth(),
+        &headers,
+        text.as_deref(),
+    )
+    .await
 }
 
 async fn get(app: &TestApp, who: &Person, event: &str) -> Reply {
@@ -83,11 +64,6 @@ async fn create(app: &TestApp, who: &Person) -> Reply {
     reply
 }
 
-async fn revision(app: &TestApp, event: &str) -> i64 {
-    let sql = "SELECT revision::bigint AS n FROM events WHERE id::text = $1";
-    count(app, sql, event).await
-}
-
 /// The revision a tag of the form `"r<revision>-<room>"` names.
 fn tag_revision(tag: &str) -> i64 {
     let inner = tag.strip_prefix("\"r").expect("tag shape");
@@ -96,7 +72,7 @@ fn tag_revision(tag: &str) -> i64 {
 }
 
 fn tag(reply: &Reply) -> String {
-    reply.etag.clone().expect("an ETag header")
+    reply.etag().expect("an ETag header").to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,22 +86,22 @@ async fn every_event_response_carries_a_tag_that_follows_changes() {
         first.starts_with("\"r0-") && first.ends_with('"'),
         "{first}"
     );
-    assert_eq!(get(&app, &alice, &eid).await.etag, Some(first.clone()));
+    assert_eq!(get(&app, &alice, &eid).await.etag(), Some(first.as_str()));
 
     let patched = patch(&app, &alice, &eid, None, json!({"title": "Renamed"})).await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
     let second = tag(&patched);
     assert_eq!(tag_revision(&second), 1);
-    assert_eq!(get(&app, &alice, &eid).await.etag, Some(second.clone()));
+    assert_eq!(get(&app, &alice, &eid).await.etag(), Some(second.as_str()));
 
     // A room-only patch keeps the revision (rules.md §4.4) but changes the
     // representation, so the tag changes too.
     let room_only = patch(&app, &alice, &eid, None, json!({"password": "other456"})).await;
     assert_eq!(room_only.status, StatusCode::OK, "{}", room_only.body);
-    assert_eq!(revision(&app, &eid).await, 1);
+    assert_eq!(event_revision(&app, &eid).await, 1);
     let third = tag(&room_only);
     assert_ne!(third, second);
-    assert_eq!(get(&app, &alice, &eid).await.etag, Some(third.clone()));
+    assert_eq!(get(&app, &alice, &eid).await.etag(), Some(third.as_str()));
 
     // Changing the room through the room endpoint moves the tag as well.
     let room = id(&created.body["room"], "id");
@@ -183,11 +159,11 @@ async fn if_match_decides_whether_a_patch_runs() {
     }
     let after = get(&app, &alice, &eid).await;
     assert_eq!(
-        (after.body["title"].as_str(), after.etag.as_deref()),
+        (after.body["title"].as_str(), after.etag()),
         (Some("One"), Some(current.as_str()))
     );
     assert_eq!(after.body["room"]["password"], "secret123");
-    assert_eq!(revision(&app, &eid).await, 1);
+    assert_eq!(event_revision(&app, &eid).await, 1);
 
     // Matching preconditions run the patch and answer the new tag.
     let listed = format!("\"nope\", W/\"r9-x\", {current}");
@@ -199,8 +175,8 @@ async fn if_match_decides_whether_a_patch_runs() {
     assert_eq!(tag_revision(&tag(&star)), 3);
     let empty = patch(&app, &alice, &eid, Some(&tag(&star)), json!({})).await;
     assert_eq!(
-        (empty.status, empty.etag),
-        (StatusCode::NO_CONTENT, star.etag.clone())
+        (empty.status, empty.etag()),
+        (StatusCode::NO_CONTENT, star.etag())
     );
     // Without If-Match nothing is checked, as before.
     let plain = patch(&app, &alice, &eid, None, json!({"title": "Four"})).await;
@@ -208,7 +184,7 @@ async fn if_match_decides_whether_a_patch_runs() {
     assert_eq!(tag_revision(&tag(&plain)), 4);
     let empty = patch(&app, &alice, &eid, None, json!({})).await;
     assert_eq!(empty.status, StatusCode::NO_CONTENT);
-    assert_eq!(get(&app, &alice, &eid).await.etag, plain.etag);
+    assert_eq!(get(&app, &alice, &eid).await.etag(), plain.etag());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -249,8 +225,8 @@ async fn of_fifty_patches_with_one_tag_exactly_one_wins() {
     let (winner, winner_tag) = winners.pop().expect("one winner");
     let now = get(&app, &alice, &eid).await;
     assert_eq!(now.body["title"], format!("t{winner}"));
-    assert_eq!(now.etag, winner_tag);
-    assert_eq!(revision(&app, &eid).await, 1);
+    assert_eq!(now.etag(), winner_tag.as_deref());
+    assert_eq!(event_revision(&app, &eid).await, 1);
 }
 
 /// Loops GET → PATCH with If-Match until a patch wins (at most 500 tries);
@@ -281,7 +257,7 @@ async fn retrying_writers_each_win_exactly_one_revision() {
     let app = std::sync::Arc::new(app);
     let created = create(&app, &alice).await;
     let eid = id(&created.body, "id");
-    let start = revision(&app, &eid).await;
+    let start = event_revision(&app, &eid).await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..50 {
         let (app, alice, eid) = (app.clone(), alice.clone(), eid.clone());
@@ -303,11 +279,11 @@ async fn retrying_writers_each_win_exactly_one_revision() {
     assert_eq!(revisions, (start + 1..=start + 50).collect::<Vec<_>>());
     let titles: BTreeSet<&str> = wins.iter().map(|(_, t)| t.as_str()).collect();
     assert_eq!(titles.len(), 50);
-    assert_eq!(revision(&app, &eid).await, start + 50);
+    assert_eq!(event_revision(&app, &eid).await, start + 50);
     // The last revision's writer is the one whose title stayed.
     let last = get(&app, &alice, &eid).await;
     assert_eq!(last.body["title"], wins[49].1.as_str());
-    assert_eq!(last.etag.map(|t| tag_revision(&t)), Some(start + 50));
+    assert_eq!(last.etag().map(tag_revision), Some(start + 50));
 }
 
 /// The operation with `operation_id` in the served OpenAPI document.

@@ -8,33 +8,14 @@ use conclave_domain::exception::EventExceptionKind;
 use conclave_domain::ids::EventId;
 use conclave_domain::invite::{EventInviteStatus, InviteRole};
 
-use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
+use conclave_e2e::{
+    Auth, Person, Reply, TestApp, after_url, call_with, create_event, id, person, spawn_app,
+    spawn_app_with,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A logged-in user in tenant `tenant`.
-struct Person {
-    token: String,
-    sub: String,
-}
-
-async fn person(app: &TestApp, sub: &str, tenant: &str) -> Person {
-    let claims = app.issuer.claims(sub).with("tenant_id", json!(tenant));
-    let token = app.issuer.sign(&claims);
-    assert_eq!(app.login(&token).await.status(), StatusCode::OK, "{sub}");
-    Person {
-        token,
-        sub: sub.to_owned(),
-    }
-}
-
-/// One answer: status, `Link` header and JSON body.
-struct Reply {
-    status: StatusCode,
-    link: Option<String>,
-    body: Value,
-}
-
+/// `method url` (absolute) with an optional bearer token and JSON body.
 async fn send(
     app: &TestApp,
     method: Method,
@@ -42,25 +23,9 @@ async fn send(
     token: Option<&str>,
     body: Option<Value>,
 ) -> Reply {
-    let mut request = app.client.request(method, url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let link = response
-        .headers()
-        .get("link")
-        .map(|value| value.to_str().unwrap().to_owned());
-    let text = response.text().await.unwrap();
-    Reply {
-        status,
-        link,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-    }
+    let auth = token.map_or(Auth::Anonymous, Auth::Bearer);
+    let text = body.map(|body| body.to_string());
+    call_with(app, method, url, auth, &[], text.as_deref()).await
 }
 
 async fn list(app: &TestApp, who: &Person, query: &str) -> Reply {
@@ -93,10 +58,7 @@ async fn create(app: &TestApp, who: &Person, title: &str, times: Option<(&str, &
             "ends_at": {"datetime": end, "timezone": "Europe/Berlin"},
         });
     }
-    let url = format!("{}/v1/events", app.url);
-    let reply = send(app, Method::POST, &url, Some(&who.token), Some(body)).await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    reply.body["id"].as_str().unwrap().to_owned()
+    id(&create_event(app, who, &body).await, "id")
 }
 
 /// Inserts an invite row of `status` for `invitee`.
@@ -108,8 +70,7 @@ async fn invite(
     status: EventInviteStatus,
 ) {
     let mut conn = app.db.connect().await;
-    let creator = rows::user_id_by_sub(&mut conn, &creator.sub).await.unwrap();
-    let invitee = rows::user_id_by_sub(&mut conn, &invitee.sub).await.unwrap();
+    let (creator, invitee) = (creator.id, invitee.id);
     let event = EventId::from(event.parse::<uuid::Uuid>().unwrap());
     NewEventInvite {
         status,
@@ -226,14 +187,6 @@ async fn time_window_favourites_and_order() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
-/// The URL inside `<…>; rel="after"`.
-fn after_url(link: &str) -> String {
-    assert!(link.ends_with("rel=\"after\""), "{link}");
-    let start = link.find('<').unwrap() + 1;
-    let end = link.find('>').unwrap();
-    link[start..end].to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_follow_after_links_without_gaps() {
     let app = spawn_app().await;
@@ -251,11 +204,11 @@ async fn pages_follow_after_links_without_gaps() {
         let page_ids = item_ids(&page.body);
         sizes.push(page_ids.len());
         if page_ids.is_empty() {
-            assert_eq!(page.link, None, "no link on an empty page");
+            assert_eq!(page.header("link"), None, "no link on an empty page");
             break;
         }
         seen.extend(page_ids);
-        url = after_url(&page.link.expect("link on a non-empty page"));
+        url = after_url(page.header("link").expect("link on a non-empty page"));
         assert!(url.contains("per_page=3"), "{url}");
         assert!(sizes.len() < 10, "paging does not end");
     }
@@ -281,7 +234,7 @@ async fn exception(
     moved: Option<(&str, &str, &str)>,
 ) {
     let mut conn = app.db.connect().await;
-    let created_by = rows::user_id_by_sub(&mut conn, &creator.sub).await.unwrap();
+    let created_by = creator.id;
     let at = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     NewEventException {
         event_id: EventId::from(series.parse::<uuid::Uuid>().unwrap()),

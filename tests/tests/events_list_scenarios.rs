@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use conclave_db::models::event_invite::NewEventInvite;
 use conclave_domain::ids::EventId;
 use conclave_domain::invite::{EventInviteStatus, InviteRole};
-use conclave_e2e::{Person, login};
+use conclave_e2e::{Person, after_url, call_with, create_event, id, login};
 use conclave_e2e::{TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// `2020-01-01T<hour>:<minute>:00Z`, the fixture day of §6.5.
 fn at(hour: u32, minute: u32) -> String {
@@ -54,9 +54,7 @@ async fn create(app: &TestApp, who: &Person, spec: Spec) -> String {
         body["starts_at"] = zoned(at(sh, sm));
         body["ends_at"] = zoned(at(eh, em));
     }
-    let reply = fetch(app, who, Method::POST, "/events", Some(&body)).await;
-    assert_eq!(reply.0, StatusCode::CREATED, "{}", reply.1);
-    reply.1["id"].as_str().expect("id").to_owned()
+    id(&create_event(app, who, &body).await, "id")
 }
 
 /// Creates one event per spec, in order.
@@ -68,39 +66,14 @@ async fn create_all(app: &TestApp, who: &Person, specs: &[Spec]) -> Vec<String> 
     ids
 }
 
-/// `method /v1{path}` (or an absolute URL) as `who`: status, body, `Link`.
-async fn fetch(
-    app: &TestApp,
-    who: &Person,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-) -> (StatusCode, Value, Option<String>) {
-    let url = match path.starts_with("http") {
-        true => path.to_owned(),
-        false => format!("{}/v1{path}", app.url),
-    };
-    let mut request = app.client.request(method, url).bearer_auth(&who.token);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let link = response
-        .headers()
-        .get("link")
-        .map(|v| v.to_str().expect("ascii link").to_owned());
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        link,
-    )
-}
-
 /// The ids of one page and the next page's URL (`None` on an empty page).
 async fn page(app: &TestApp, who: &Person, url: &str) -> (Vec<String>, Option<String>) {
-    let (status, body, link) = fetch(app, who, Method::GET, url, None).await;
+    let absolute = match url.starts_with("http") {
+        true => url.to_owned(),
+        false => app.v1(url),
+    };
+    let reply = call_with(app, Method::GET, &absolute, who.auth(), &[], None).await;
+    let (status, body) = (reply.status, &reply.body);
     assert_eq!(status, StatusCode::OK, "{url}: {body}");
     let ids: Vec<String> = body
         .as_array()
@@ -108,11 +81,7 @@ async fn page(app: &TestApp, who: &Person, url: &str) -> (Vec<String>, Option<St
         .iter()
         .map(|item| item["id"].as_str().expect("id").to_owned())
         .collect();
-    let next = link.map(|link| {
-        assert!(link.ends_with("rel=\"after\""), "{link}");
-        let start = link.find('<').expect("<") + 1;
-        link[start..link.find('>').expect(">")].to_owned()
-    });
+    let next = reply.header("link").map(after_url);
     assert_eq!(
         ids.is_empty(),
         next.is_none(),

@@ -5,7 +5,7 @@
 #[path = "room_satellites/support.rs"]
 mod support;
 
-use conclave_e2e::{Auth, Person, call, login};
+use conclave_e2e::{Auth, call, login};
 use conclave_e2e::{spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use support::{RoomSpec, room};
@@ -19,9 +19,7 @@ fn is_numeric_id(value: &serde_json::Value) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owner_creates_reads_updates_and_deletes_the_config() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let path = format!("/rooms/{room}/sip");
     let auth = Auth::Bearer(&token);
@@ -78,9 +76,7 @@ async fn owner_creates_reads_updates_and_deletes_the_config() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_call_in_ids_are_unique_across_rooms() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let mut ids = std::collections::BTreeSet::new();
     for _ in 0..8 {
         let room = room(&app, alice, RoomSpec::default()).await;
@@ -102,9 +98,7 @@ async fn generated_call_in_ids_are_unique_across_rooms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_bodies_are_400_and_nothing_is_written() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let path = format!("/rooms/{room}/sip");
     let auth = Auth::Bearer(&token);
@@ -149,16 +143,8 @@ async fn bad_bodies_are_400_and_nothing_is_written() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_owner_gets_through() {
     let app = spawn_app().await;
-    let Person {
-        token: alice_token,
-        id: alice,
-        ..
-    } = login(&app, "alice").await;
-    let Person {
-        token: bob_token,
-        id: bob,
-        ..
-    } = login(&app, "bob").await;
+    let (alice_token, alice) = login(&app, "alice").await.into_parts();
+    let (bob_token, bob) = login(&app, "bob").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     support::grant_room_read(&app, bob, room).await;
     let code = support::invite_code(&app, room, alice, None).await;
@@ -218,9 +204,7 @@ async fn only_the_owner_gets_through() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_rooms_have_no_call_in_and_the_tariff_can_disable_it() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let auth = Auth::Bearer(&token);
     let e2e = room(
         &app,
@@ -269,9 +253,7 @@ async fn e2e_rooms_have_no_call_in_and_the_tariff_can_disable_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_globally_disabled_feature_wins_over_the_tariff() {
     let app = spawn_app_with(|s| s.defaults.disabled_features = vec!["core::call_in".into()]).await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     support::disable_call_in_by_tariff(&app).await;
     let path = format!("/rooms/{room}/sip");

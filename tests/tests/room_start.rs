@@ -10,7 +10,7 @@ use conclave_db::models::event_invite::NewEventInvite;
 use conclave_db::models::user::User;
 use conclave_domain::ids::{RoomId, UserId};
 use conclave_domain::invite::InviteRole;
-use conclave_e2e::{Auth, Person, Reply, call, login};
+use conclave_e2e::{Auth, Reply, call, login};
 use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -76,26 +76,10 @@ async fn start_invited(app: &TestApp, room: impl std::fmt::Display, body: &Value
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registered_users_get_tickets_with_their_meeting_role() {
     let app = app().await;
-    let Person {
-        token: alice_token,
-        id: alice,
-        ..
-    } = login(&app, "alice").await;
-    let Person {
-        token: bob_token,
-        id: bob,
-        ..
-    } = login(&app, "bob").await;
-    let Person {
-        token: carol_token,
-        id: carol,
-        ..
-    } = login(&app, "carol").await;
-    let Person {
-        token: dave_token,
-        id: dave,
-        ..
-    } = login(&app, "dave").await;
+    let (alice_token, alice) = login(&app, "alice").await.into_parts();
+    let (bob_token, bob) = login(&app, "bob").await.into_parts();
+    let (carol_token, carol) = login(&app, "carol").await.into_parts();
+    let (dave_token, dave) = login(&app, "dave").await.into_parts();
     let password = Some("s3cret".to_owned());
     let room = room(
         &app,
@@ -139,9 +123,7 @@ async fn registered_users_get_tickets_with_their_meeting_role() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resumption_token_keeps_the_participant_id() {
     let app = app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let first = start(&app, room, auth, &json!({})).await;
@@ -170,14 +152,8 @@ async fn a_resumption_token_keeps_the_participant_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_refuses_breakout_rooms_strangers_and_bad_bodies() {
     let app = spawn_app().await;
-    let Person {
-        token: alice_token,
-        id: alice,
-        ..
-    } = login(&app, "alice").await;
-    let Person {
-        token: bob_token, ..
-    } = login(&app, "bob").await;
+    let (alice_token, alice) = login(&app, "alice").await.into_parts();
+    let (bob_token, _) = login(&app, "bob").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let alice_auth = Auth::Bearer(&alice_token);
     let breakout = start(
@@ -225,7 +201,7 @@ async fn start_refuses_breakout_rooms_strangers_and_bad_bodies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guests_start_with_a_valid_code_of_the_room_and_its_password() {
     let app = app().await;
-    let Person { id: alice, .. } = login(&app, "alice").await;
+    let (_, alice) = login(&app, "alice").await.into_parts();
     let password = Some("s3cret".to_owned());
     let locked = room(
         &app,
@@ -288,7 +264,7 @@ async fn guests_start_with_a_valid_code_of_the_room_and_its_password() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_refusals_follow_the_documented_order() {
     let app = spawn_app().await;
-    let Person { id: alice, .. } = login(&app, "alice").await;
+    let (_, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let other = support::room(&app, alice, RoomSpec::default()).await;
     let past = chrono::Utc::now() - chrono::Duration::minutes(5);
@@ -361,9 +337,7 @@ async fn guest_refusals_follow_the_documented_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signaling_is_unavailable_and_turn_checks_credentials() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let code = support::invite_code(&app, room, alice, None).await;
     let protocol = "opentalk-signaling-json-v1.0, ticket#abc";

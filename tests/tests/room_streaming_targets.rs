@@ -6,7 +6,7 @@
 mod support;
 
 use conclave_e2e::spawn_app;
-use conclave_e2e::{Auth, Person, call, login};
+use conclave_e2e::{Auth, call, login};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{RoomSpec, room};
@@ -25,9 +25,7 @@ fn target(name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owner_creates_reads_patches_and_deletes_targets() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
@@ -96,17 +94,9 @@ async fn owner_creates_reads_patches_and_deletes_targets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_never_see_the_key_and_cannot_write() {
     let app = spawn_app().await;
-    let Person {
-        token: alice_token,
-        id: alice,
-        ..
-    } = login(&app, "alice").await;
-    let Person {
-        token: bob_token,
-        id: bob,
-        ..
-    } = login(&app, "bob").await;
-    let Person { id: _carol, .. } = login(&app, "carol").await;
+    let (alice_token, alice) = login(&app, "alice").await.into_parts();
+    let (bob_token, bob) = login(&app, "bob").await.into_parts();
+    let (_, _carol) = login(&app, "carol").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     support::grant_room_read(&app, bob, room).await;
     let list = format!("/rooms/{room}/streaming_targets");
@@ -162,9 +152,7 @@ async fn readers_never_see_the_key_and_cannot_write() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_page_by_id_with_link_headers() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
@@ -216,9 +204,7 @@ async fn lists_page_by_id_with_link_headers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_post_bodies_are_400_and_write_nothing() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);
     let list = format!("/rooms/{room}/streaming_targets");
@@ -277,9 +263,7 @@ async fn bad_post_bodies_are_400_and_write_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_patches_and_ids_are_refused_without_a_500() {
     let app = spawn_app().await;
-    let Person {
-        token, id: alice, ..
-    } = login(&app, "alice").await;
+    let (token, alice) = login(&app, "alice").await.into_parts();
     let room = room(&app, alice, RoomSpec::default()).await;
     let other = support::room(&app, alice, RoomSpec::default()).await;
     let auth = Auth::Bearer(&token);

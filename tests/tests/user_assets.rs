@@ -3,27 +3,13 @@
 
 use conclave_db::models::asset::NewAsset;
 use conclave_domain::ids::{AssetId, RoomId};
-use conclave_e2e::{TestApp, rows, spawn_app};
-use reqwest::StatusCode;
-use serde_json::Value;
+use conclave_e2e::{Auth, Person, TestApp, call, login, rows, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
-async fn login(app: &TestApp, sub: &str) -> String {
-    let token = app.issuer.token(sub);
-    assert_eq!(app.login(&token).await.status(), StatusCode::OK);
-    token
-}
-
-async fn create_room(app: &TestApp, token: &str) -> RoomId {
-    let response = app
-        .client
-        .post(format!("{}/v1/rooms", app.url))
-        .bearer_auth(token)
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let room: Value = response.json().await.unwrap();
+/// `POST /rooms` as `who`; returns the new room's id.
+async fn create_room(app: &TestApp, who: &Person) -> RoomId {
+    let room = conclave_e2e::create_room(app, who, json!({})).await;
     room["id"].as_str().unwrap().parse().unwrap()
 }
 
@@ -41,21 +27,11 @@ async fn add_asset(app: &TestApp, room: RoomId, filename: &str, size: i64) {
     asset.insert_for_room(&mut conn, room).await.unwrap();
 }
 
-async fn list(app: &TestApp, token: &str, query: &str) -> (StatusCode, String, Value) {
-    let response = app
-        .client
-        .get(format!("{}/v1/users/me/assets{query}", app.url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let link = response
-        .headers()
-        .get("link")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, link, response.json().await.unwrap_or(Value::Null))
+/// `GET /users/me/assets{query}` as `who`: status, `Link` and body.
+async fn list(app: &TestApp, who: &Person, query: &str) -> (StatusCode, String, Value) {
+    let path = format!("/users/me/assets{query}");
+    let reply = call(app, Method::GET, &path, who.auth(), None).await;
+    (reply.status, reply.link().to_owned(), reply.body)
 }
 
 fn filenames(body: &Value) -> Vec<&str> {
@@ -148,11 +124,6 @@ async fn bad_queries_are_400_and_anonymous_401() {
             "{query}"
         );
     }
-    let response = app
-        .client
-        .get(format!("{}/v1/users/me/assets", app.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let anonymous = call(&app, Method::GET, "/users/me/assets", Auth::Anonymous, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }

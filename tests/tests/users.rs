@@ -2,7 +2,7 @@
 //! ACL, real JWTs and the real database (api.md §7.2).
 
 use conclave_api::config::{TenantAssignment, UsersFindBehavior};
-use conclave_e2e::{TestApp, rows, spawn_app, spawn_app_with};
+use conclave_e2e::{Auth, TestApp, login_with, rows, spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -13,15 +13,10 @@ async fn login(app: &TestApp, sub: &str, extra: &[(&str, Value)]) -> String {
         .fold(app.issuer.claims(sub), |claims, (name, value)| {
             claims.with(name, value.clone())
         });
-    let token = app.issuer.sign(&claims);
-    assert_eq!(
-        app.login(&token).await.status(),
-        StatusCode::OK,
-        "login {sub}"
-    );
-    token
+    login_with(app, sub, claims).await.token
 }
 
+/// The shared request as `(status, body)`, which these tests destructure.
 async fn call(
     app: &TestApp,
     method: Method,
@@ -29,9 +24,9 @@ async fn call(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (StatusCode, Value) {
-    let authorization = token.map(|token| format!("Bearer {token}"));
-    let response = app.send(method, path, authorization, body).await;
-    (response.status, response.body)
+    let auth = token.map_or(Auth::Anonymous, Auth::Bearer);
+    let reply = conclave_e2e::call(app, method, path, auth, body).await;
+    (reply.status, reply.body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
