@@ -9,6 +9,7 @@
 pub mod api;
 pub mod app;
 pub mod fixtures;
+pub mod folders;
 pub mod http;
 pub mod issuer;
 pub mod people;
@@ -23,5 +24,7 @@ pub use http::{Auth, Reply, after_url, call, call_json, call_with, empty, id};
 pub use issuer::{FakeIssuer, SigningKey};
 pub use people::{Person, login, login_with, person, user_by_sub};
 pub use schema::{assert_conforms, problems};
-pub use store::{count, event_revision, execute, grant, rows_in, rules_mentioning};
+pub use store::{
+    count, event_revision, execute, grant, resource_and_asset, rows_in, rules_mentioning,
+};
 pub use tokens::{TokenClaims, forged, now};

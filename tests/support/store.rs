@@ -1,12 +1,18 @@
 //! Reaching past the API in a test: ad-hoc SQL against the test database
-//! (seeding and counting) and granting access rules through the server's
-//! own authorizer.
+//! (seeding and counting), rows the API has no endpoints for, and access
+//! rules granted through the server's own authorizer.
 
-use conclave_domain::access::{AccessChange, Policy};
+use conclave_db::models::asset::NewAsset;
+use conclave_db::models::module_resource::NewModuleResource;
+use conclave_db::models::room::Room;
+use conclave_domain::access::{AccessChange, Action, Policy, Subject};
+use conclave_domain::ids::{AssetId, RoomId};
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
+use serde_json::json;
+use uuid::Uuid;
 
-use crate::TestApp;
+use crate::{Person, TestApp};
 
 /// Grants `policies` through the server's own authorizer (rules and cache).
 pub async fn grant(app: &TestApp, policies: Vec<Policy>) {
@@ -69,4 +75,47 @@ pub async fn rows_in(app: &TestApp, table: &str) -> i64 {
 pub async fn event_revision(app: &TestApp, event: &str) -> i64 {
     let sql = "SELECT revision::bigint AS n FROM events WHERE id::text = $1";
     count(app, sql, event).await
+}
+
+/// Gives `room` a whiteboard module resource of `owner` and a recording
+/// asset, straight in the database, and grants `owner` `actions` on the
+/// resource (the rule fix-acl writes for it). Returns the resource and
+/// asset ids.
+pub async fn resource_and_asset(
+    app: &TestApp,
+    owner: &Person,
+    room: RoomId,
+    actions: &[Action],
+) -> (String, String) {
+    let mut conn = app.db.connect().await;
+    let row = Room::get(&mut conn, room).await.expect("room");
+    let resource = NewModuleResource {
+        tenant_id: row.tenant_id,
+        room_id: room,
+        created_by: owner.id,
+        namespace: "whiteboard".into(),
+        tag: None,
+        data: json!({"pages": 1}),
+    }
+    .insert(&mut conn)
+    .await
+    .expect("module resource");
+    let asset = NewAsset {
+        id: AssetId::from(Uuid::new_v4()),
+        namespace: None,
+        kind: "recording".into(),
+        filename: "meeting.webm".into(),
+        tenant_id: row.tenant_id,
+        size: 1234,
+    }
+    .insert_for_room(&mut conn, room)
+    .await
+    .expect("asset");
+    let object = format!("/module_resources/{}", resource.id);
+    grant(
+        app,
+        vec![Policy::new(Subject::User(owner.id), object, actions)],
+    )
+    .await;
+    (resource.id.to_string(), asset.id.to_string())
 }

@@ -5,67 +5,16 @@
 #[path = "meeting_extras_support/setup.rs"]
 mod setup;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
-use conclave_api::shared_folder::{
-    CreatedFolder, FolderLocation, ProviderError, ProviderFuture, Share, SharedFolderProvider,
-};
 use conclave_db::models::event_shared_folder::{EventSharedFolder, NewEventSharedFolder};
 use conclave_domain::access::create_event;
 use conclave_domain::ids::{EventId, RoomId};
 use conclave_domain::invite::EventInviteStatus;
+use conclave_e2e::folders::app_with_fake_folders;
 use conclave_e2e::{Auth, assert_conforms, call, login};
-use conclave_e2e::{TestApp, spawn_app, spawn_app_with_state};
+use conclave_e2e::{TestApp, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 use setup::{invite, meeting};
-
-/// A provider that remembers what it was asked and can be told to fail.
-#[derive(Default)]
-struct FakeProvider {
-    deleted: Mutex<Vec<FolderLocation>>,
-    created: Mutex<Vec<EventId>>,
-    fail: AtomicBool,
-}
-
-impl SharedFolderProvider for FakeProvider {
-    fn create(&self, event: EventId) -> ProviderFuture<'_, CreatedFolder> {
-        Box::pin(async move {
-            if self.fail.load(Ordering::SeqCst) {
-                return Err(ProviderError("create refused".into()));
-            }
-            self.created.lock().unwrap().push(event);
-            let share = |kind: &str| Share {
-                id: format!("{kind}-{event}"),
-                url: format!("https://cloud.example.com/s/{kind}-{event}"),
-                password: format!("pw-{kind}"),
-            };
-            Ok(CreatedFolder {
-                path: format!("opentalk/opentalk-event-{event}"),
-                write: share("rw"),
-                read: share("ro"),
-            })
-        })
-    }
-
-    fn delete(&self, folder: FolderLocation) -> ProviderFuture<'_, ()> {
-        Box::pin(async move {
-            if self.fail.load(Ordering::SeqCst) {
-                return Err(ProviderError("delete refused".into()));
-            }
-            self.deleted.lock().unwrap().push(folder);
-            Ok(())
-        })
-    }
-}
-
-async fn app_with_fake() -> (TestApp, Arc<FakeProvider>) {
-    let fake = Arc::new(FakeProvider::default());
-    let provider: Arc<dyn SharedFolderProvider> = fake.clone();
-    let app = spawn_app_with_state(|_| {}, |state| state.shared_folders = Some(provider)).await;
-    (app, fake)
-}
 
 fn folder_path(event: impl std::fmt::Display) -> String {
     format!("/events/{event}/shared_folder")
@@ -146,7 +95,7 @@ async fn without_a_provider_writes_are_bad_requests() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn put_creates_once_and_delete_removes_at_the_provider() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
     let bob = login(&app, "bob").await;
     let m = meeting(&app, &alice).await;
@@ -203,11 +152,11 @@ async fn put_creates_once_and_delete_removes_at_the_provider() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_failures_are_500_unless_deletion_is_forced() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
     let m = meeting(&app, &alice).await;
     let path = folder_path(m.event);
-    fake.fail.store(true, Ordering::SeqCst);
+    fake.set_failing(true);
     let put = call(&app, Method::PUT, &path, alice.auth(), None).await;
     assert_eq!(put.answer(), (500, Some("internal_server_error")));
     assert!(stored(&app, m.event).await.is_none());
@@ -224,7 +173,7 @@ async fn provider_failures_are_500_unless_deletion_is_forced() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn root_like_paths_are_never_handed_to_the_provider() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
     let m = meeting(&app, &alice).await;
     let path = folder_path(m.event);
@@ -246,7 +195,7 @@ async fn root_like_paths_are_never_handed_to_the_provider() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_rules_bad_ids_and_bad_queries() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
     let bob = login(&app, "bob").await;
     let mallory = login(&app, "mallory").await;
@@ -292,7 +241,7 @@ async fn access_rules_bad_ids_and_bad_queries() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_events_and_disabled_creators_are_not_found() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
     let ghost = EventId::from(uuid::Uuid::new_v4());
     let room = RoomId::from(uuid::Uuid::new_v4());

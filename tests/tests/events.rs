@@ -4,16 +4,13 @@
 //! rule removal. Refused creations are in `events_create_errors.rs`.
 
 use conclave_api::config::CallInSettings;
-use conclave_db::models::asset::NewAsset;
-use conclave_db::models::module_resource::NewModuleResource;
-use conclave_db::models::room::Room;
 use conclave_domain::access::{Action, Policy, Subject};
-use conclave_domain::ids::{AssetId, RoomId};
+use conclave_domain::ids::RoomId;
 use conclave_e2e::{
-    Person, call, count, create_event, create_invite, execute, grant, id, login, post_event,
-    rules_mentioning,
+    call, count, create_event, create_invite, execute, grant, id, login, post_event,
+    resource_and_asset, rules_mentioning,
 };
-use conclave_e2e::{TestApp, spawn_app, spawn_app_with};
+use conclave_e2e::{spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -184,43 +181,6 @@ async fn single_all_day_event_and_adhoc_flag() {
     assert_eq!(count(&app, sql, &id(&event, "id")).await, 1);
 }
 
-/// Gives the event's room a module resource (with the rule fix-acl would
-/// write for it) and an asset, straight in the database.
-async fn equip(app: &TestApp, owner: &Person, room: &str) -> (String, String) {
-    let room = RoomId::from(room.parse::<Uuid>().expect("room id"));
-    let mut conn = app.db.connect().await;
-    let row = Room::get(&mut conn, room).await.expect("room");
-    let resource = NewModuleResource {
-        tenant_id: row.tenant_id,
-        room_id: room,
-        created_by: owner.id,
-        namespace: "whiteboard".into(),
-        tag: None,
-        data: json!({"pages": 1}),
-    }
-    .insert(&mut conn)
-    .await
-    .expect("module resource");
-    let asset = NewAsset {
-        id: AssetId::from(Uuid::new_v4()),
-        namespace: None,
-        kind: "recording".into(),
-        filename: "meeting.webm".into(),
-        tenant_id: row.tenant_id,
-        size: 1234,
-    }
-    .insert_for_room(&mut conn, room)
-    .await
-    .expect("asset");
-    let object = format!("/module_resources/{}", resource.id);
-    grant(
-        app,
-        vec![Policy::new(Subject::User(owner.id), object, &[Action::Get])],
-    )
-    .await;
-    (resource.id.to_string(), asset.id.to_string())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_malformed_and_hidden_events() {
     let app = spawn_app().await;
@@ -285,7 +245,8 @@ async fn delete_removes_event_room_and_every_rule() {
     let code = create_invite(&app, &alice, &rid, json!({})).await;
     let code = id(&code, "invite_code");
     assert!(rules_mentioning(&app, &code).await > 0);
-    let (resource, asset) = equip(&app, &alice, &rid).await;
+    let room = RoomId::from(rid.parse::<Uuid>().expect("room id"));
+    let (resource, asset) = resource_and_asset(&app, &alice, room, &[Action::Get]).await;
 
     let path = format!("/events/{eid}");
     let denied = call(&app, Method::DELETE, &path, bob.auth(), None).await;

@@ -1,63 +1,11 @@
 //! The shared folder in `POST`, `PATCH` and `DELETE /v1/events…` (rules.md
 //! §16, §10.1 step 3) with a fake provider plugged into the state.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
-use conclave_api::shared_folder::{
-    CreatedFolder, FolderLocation, ProviderError, ProviderFuture, Share, SharedFolderProvider,
-};
-use conclave_domain::ids::EventId;
+use conclave_e2e::folders::{FakeFolders, app_with_fake_folders};
 use conclave_e2e::{Person, Reply, call, count, id, login, rules_mentioning};
 use conclave_e2e::{TestApp, spawn_app_with_state};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// Records what it was asked to do; fails everything while `fail` is set.
-#[derive(Default)]
-struct Fake {
-    created: Mutex<Vec<EventId>>,
-    deleted: Mutex<Vec<String>>,
-    fail: AtomicBool,
-}
-
-impl SharedFolderProvider for Fake {
-    fn create(&self, event: EventId) -> ProviderFuture<'_, CreatedFolder> {
-        Box::pin(async move {
-            if self.fail.load(Ordering::SeqCst) {
-                return Err(ProviderError("down".into()));
-            }
-            self.created.lock().unwrap().push(event);
-            let share = |kind: &str| Share {
-                id: format!("{kind}-{event}"),
-                url: format!("https://cloud.example.com/s/{kind}"),
-                password: format!("pw-{kind}"),
-            };
-            Ok(CreatedFolder {
-                path: format!("conclave/event-{event}"),
-                write: share("rw"),
-                read: share("ro"),
-            })
-        })
-    }
-
-    fn delete(&self, folder: FolderLocation) -> ProviderFuture<'_, ()> {
-        Box::pin(async move {
-            if self.fail.load(Ordering::SeqCst) {
-                return Err(ProviderError("down".into()));
-            }
-            self.deleted.lock().unwrap().push(folder.path);
-            Ok(())
-        })
-    }
-}
-
-async fn app_with_fake() -> (TestApp, Arc<Fake>) {
-    let fake = Arc::new(Fake::default());
-    let provider: Arc<dyn SharedFolderProvider> = fake.clone();
-    let app = spawn_app_with_state(|_| {}, |state| state.shared_folders = Some(provider)).await;
-    (app, fake)
-}
 
 fn with_folder() -> Value {
     json!({"title": "Folder", "description": "", "is_time_independent": true,
@@ -75,14 +23,14 @@ async fn folder_rows(app: &TestApp, event: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_patch_and_delete_manage_the_folder() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
     let reply = send(&app, &alice, Method::POST, "/events", &with_folder()).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let eid = id(&reply.body, "id");
     let expected = json!({
-        "read": {"url": "https://cloud.example.com/s/ro", "password": "pw-ro"},
-        "read_write": {"url": "https://cloud.example.com/s/rw", "password": "pw-rw"}
+        "read": {"url": FakeFolders::share_url("ro", &eid), "password": "pw-ro"},
+        "read_write": {"url": FakeFolders::share_url("rw", &eid), "password": "pw-rw"}
     });
     assert_eq!(reply.body["shared_folder"], expected);
     assert_eq!(fake.created.lock().unwrap().len(), 1);
@@ -100,10 +48,7 @@ async fn create_patch_and_delete_manage_the_folder() {
     .await;
     assert_eq!(off.status, StatusCode::OK);
     assert!(!off.body.as_object().unwrap().contains_key("shared_folder"));
-    assert_eq!(
-        *fake.deleted.lock().unwrap(),
-        [format!("conclave/event-{eid}")]
-    );
+    assert_eq!(fake.deleted_paths(), [FakeFolders::path(&eid)]);
     assert_eq!(folder_rows(&app, &eid).await, 0);
     let on = send(
         &app,
@@ -126,7 +71,7 @@ async fn create_patch_and_delete_manage_the_folder() {
     assert_eq!(fake.created.lock().unwrap().len(), 2);
 
     // The provider fails: the deletion stops with 500 unless forced.
-    fake.fail.store(true, Ordering::SeqCst);
+    fake.set_failing(true);
     let reply = call(&app, Method::DELETE, &path, alice.auth(), None).await;
     assert_eq!(
         reply.error(),
@@ -136,7 +81,7 @@ async fn create_patch_and_delete_manage_the_folder() {
         )
     );
     assert_eq!(folder_rows(&app, &eid).await, 1);
-    fake.fail.store(false, Ordering::SeqCst);
+    fake.set_failing(false);
     let reply = call(&app, Method::DELETE, &path, alice.auth(), None).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(fake.deleted.lock().unwrap().len(), 2);
@@ -146,9 +91,9 @@ async fn create_patch_and_delete_manage_the_folder() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_failures_roll_back_or_are_forced() {
-    let (app, fake) = app_with_fake().await;
+    let (app, fake) = app_with_fake_folders().await;
     let alice = login(&app, "alice").await;
-    fake.fail.store(true, Ordering::SeqCst);
+    fake.set_failing(true);
     let reply = send(&app, &alice, Method::POST, "/events", &with_folder()).await;
     assert_eq!(
         reply.error(),
@@ -162,10 +107,10 @@ async fn provider_failures_roll_back_or_are_forced() {
         let sql = format!("SELECT count(*) AS n FROM {table} WHERE $1 = $1");
         assert_eq!(count(&app, &sql, "x").await, 0, "{table}");
     }
-    fake.fail.store(false, Ordering::SeqCst);
+    fake.set_failing(false);
     let reply = send(&app, &alice, Method::POST, "/events", &with_folder()).await;
     let eid = id(&reply.body, "id");
-    fake.fail.store(true, Ordering::SeqCst);
+    fake.set_failing(true);
     let path = format!("/events/{eid}?force_delete_reference_if_external_services_fail=true");
     let reply = call(&app, Method::DELETE, &path, alice.auth(), None).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);

@@ -2,16 +2,15 @@
 //! transaction and no access rule mentions it afterwards; an event using
 //! the room blocks the deletion with 409 (rules.md §10.2).
 
-use conclave_db::models::asset::NewAsset;
-use conclave_db::models::module_resource::NewModuleResource;
 use conclave_db::models::room::Room;
 use conclave_db::models::room_streaming_target::NewRoomStreamingTarget;
 use conclave_domain::access::grants::room_read;
 use conclave_domain::access::{Action, Policy, Subject};
-use conclave_domain::ids::{AssetId, RoomId};
+use conclave_domain::ids::RoomId;
 use conclave_domain::streaming::StreamingKind;
 use conclave_e2e::{
-    Person, call, count, create_invite, create_room, empty, grant, id, login, rules_mentioning,
+    Person, call, count, create_invite, create_room, empty, grant, id, login, resource_and_asset,
+    rules_mentioning,
 };
 use conclave_e2e::{TestApp, rows, spawn_app};
 use reqwest::{Method, StatusCode};
@@ -26,7 +25,6 @@ fn room_id(room: &serde_json::Value) -> RoomId {
 /// written straight to the database (no endpoints for them here).
 async fn equip(app: &TestApp, owner: &Person, room: RoomId) -> (String, String) {
     let mut conn = app.db.connect().await;
-    let row = Room::get(&mut conn, room).await.unwrap();
     NewRoomStreamingTarget {
         room_id: room,
         name: "Stream".into(),
@@ -38,37 +36,8 @@ async fn equip(app: &TestApp, owner: &Person, room: RoomId) -> (String, String) 
     .insert(&mut conn)
     .await
     .unwrap();
-    let resource = NewModuleResource {
-        tenant_id: row.tenant_id,
-        room_id: room,
-        created_by: owner.id,
-        namespace: "whiteboard".into(),
-        tag: None,
-        data: json!({"pages": 1}),
-    }
-    .insert(&mut conn)
-    .await
-    .unwrap();
-    let asset = NewAsset {
-        id: AssetId::from(Uuid::new_v4()),
-        namespace: None,
-        kind: "recording".into(),
-        filename: "meeting.webm".into(),
-        tenant_id: row.tenant_id,
-        size: 1234,
-    }
-    .insert_for_room(&mut conn, room)
-    .await
-    .unwrap();
     // The module resource's own rule (fix-acl writes these).
-    let object = format!("/module_resources/{}", resource.id);
-    let policy = Policy::new(
-        Subject::User(owner.id),
-        object,
-        &[Action::Get, Action::Delete],
-    );
-    grant(app, vec![policy]).await;
-    (resource.id.to_string(), asset.id.to_string())
+    resource_and_asset(app, owner, room, &[Action::Get, Action::Delete]).await
 }
 
 async fn rows_for_room(app: &TestApp, table: &str, column: &str, room: &str) -> i64 {
