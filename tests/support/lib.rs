@@ -26,5 +26,6 @@ pub use people::{Person, login, login_with, person, user_by_sub};
 pub use schema::{assert_conforms, problems};
 pub use store::{
     count, event_revision, execute, grant, resource_and_asset, rows_in, rules_mentioning,
+    seed_invite,
 };
 pub use tokens::{TokenClaims, forged, now};

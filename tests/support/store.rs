@@ -119,3 +119,23 @@ pub async fn resource_and_asset(
     .await;
     (resource.id.to_string(), asset.id.to_string())
 }
+
+/// Inserts an invite of `invitee` to the event with id `event`, with
+/// `status` and `role` (their SQL labels), created `age` minutes ago by
+/// the event's creator.
+pub async fn seed_invite(
+    app: &TestApp,
+    event: &str,
+    invitee: &Person,
+    status: &str,
+    role: &str,
+    age: i64,
+) {
+    let sql = format!(
+        "INSERT INTO event_invites (id, event_id, invitee, created_by, created_at, status, role) \
+         SELECT gen_random_uuid(), id, '{}', created_by, now() - interval '{age} minutes', \
+         '{status}'::event_invite_status, '{role}'::invite_role FROM events WHERE id::text = $1",
+        invitee.id
+    );
+    assert_eq!(execute(app, &sql, event).await, 1);
+}

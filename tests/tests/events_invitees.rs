@@ -6,22 +6,11 @@
 use conclave_domain::access::Subject;
 use conclave_domain::access::grants::event_read;
 use conclave_domain::ids::EventId;
-use conclave_e2e::{Person, call, execute, grant, id, login, post_event};
+use conclave_e2e::{Person, call, execute, grant, id, login, post_event, seed_invite};
 use conclave_e2e::{TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// Invites `who` to `event` with `status` and `role`, `age` minutes ago.
-async fn invite(app: &TestApp, event: &str, who: &Person, status: &str, role: &str, age: i64) {
-    let sql = format!(
-        "INSERT INTO event_invites (id, event_id, invitee, created_by, created_at, status, role) \
-         SELECT gen_random_uuid(), id, '{}', created_by, now() - interval '{age} minutes', \
-         '{status}'::event_invite_status, '{role}'::invite_role FROM events WHERE id::text = $1",
-        who.id
-    );
-    assert_eq!(execute(app, &sql, event).await, 1);
-}
 
 async fn get(app: &TestApp, who: &Person, event: &str, query: &str) -> (StatusCode, Value) {
     let path = format!("/events/{event}{query}");
@@ -47,8 +36,8 @@ async fn invitees_are_capped_and_ordered() {
     let body = json!({"title": "t", "description": "", "is_time_independent": true});
     let reply = post_event(&app, &alice, &body).await;
     let eid = id(&reply.body, "id");
-    invite(&app, &eid, &bob, "tentative", "moderator", 10).await;
-    invite(&app, &eid, &carol, "pending", "user", 5).await;
+    seed_invite(&app, &eid, &bob, "tentative", "moderator", 10).await;
+    seed_invite(&app, &eid, &carol, "pending", "user", 5).await;
     let sql = "INSERT INTO event_email_invites (event_id, email, created_by, created_at, role) \
                SELECT id, 'dave@example.org', created_by, now(), 'guest'::email_invite_role \
                FROM events WHERE id::text = $1";

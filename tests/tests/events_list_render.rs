@@ -6,22 +6,11 @@
 use conclave_domain::access::Subject;
 use conclave_domain::access::grants::event_read;
 use conclave_domain::ids::EventId;
-use conclave_e2e::{Person, call, execute, grant, id, login, post_event};
+use conclave_e2e::{Person, call, execute, grant, id, login, post_event, seed_invite};
 use conclave_e2e::{TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// Invites `who` to `event` with `status`, `age` minutes ago.
-async fn invite(app: &TestApp, event: &str, who: &Person, status: &str, age: i64) {
-    let sql = format!(
-        "INSERT INTO event_invites (id, event_id, invitee, created_by, created_at, status, role) \
-         SELECT gen_random_uuid(), id, '{}', created_by, now() - interval '{age} minutes', \
-         '{status}'::event_invite_status, 'user'::invite_role FROM events WHERE id::text = $1",
-        who.id
-    );
-    assert_eq!(execute(app, &sql, event).await, 1);
-}
 
 async fn email_invite(app: &TestApp, event: &str, email: &str) {
     let sql = format!(
@@ -58,8 +47,8 @@ async fn list_items_equal_the_single_event_answers() {
         json!({"title": "crowded", "description": "", "is_time_independent": true}),
     )
     .await;
-    invite(&app, &crowded, &bob, "tentative", 10).await;
-    invite(&app, &crowded, &carol, "declined", 5).await;
+    seed_invite(&app, &crowded, &bob, "tentative", "user", 10).await;
+    seed_invite(&app, &crowded, &carol, "declined", "user", 5).await;
     email_invite(&app, &crowded, "dave@example.org").await;
     email_invite(&app, &crowded, "erin@example.org").await;
     let only_email = create(
@@ -89,7 +78,7 @@ async fn list_items_equal_the_single_event_answers() {
                created_by, kind, title) SELECT id, starts_at + interval '1 week', \
                'Europe/Berlin', created_by, 'modified', 'moved' FROM events WHERE id::text = $1";
     assert_eq!(execute(&app, sql, &series).await, 1);
-    invite(&app, &series, &bob, "accepted", 1).await;
+    seed_invite(&app, &series, &bob, "accepted", "user", 1).await;
     // bob's event with alice invited: her status shows, she cannot edit.
     let foreign = create(
         &app,
@@ -97,7 +86,7 @@ async fn list_items_equal_the_single_event_answers() {
         json!({"title": "bob's", "description": "", "is_time_independent": true}),
     )
     .await;
-    invite(&app, &foreign, &alice, "pending", 3).await;
+    seed_invite(&app, &foreign, &alice, "pending", "user", 3).await;
     let foreign_id = EventId::from(Uuid::parse_str(&foreign).unwrap());
     grant(&app, event_read(&Subject::User(alice.id), foreign_id)).await;
 
