@@ -7,11 +7,10 @@
 use std::sync::Arc;
 
 use conclave_api::config::TenantAssignment;
-use conclave_api::shared_folder::{
-    CreatedFolder, FolderLocation, ProviderFuture, Share, SharedFolderProvider,
-};
+use conclave_api::shared_folder::SharedFolderProvider;
 use conclave_domain::ids::{EventId, InviteCodeId};
 use conclave_e2e::fixtures::{Auth, Person, call, person};
+use conclave_e2e::folders::FakeFolders;
 use conclave_e2e::schema::OpenApiDoc;
 use conclave_e2e::{TestApp, rows, spawn_app_with_state};
 use diesel_async::RunQueryDsl;
@@ -81,31 +80,6 @@ const MATRIX: &[(&str, [u16; 10])] = &[
     ("PATCH /events/{unknown_event}",                    [403, 403, 403, 403, 403, 403, 403, 403, 403, 401]),
     ("PATCH /events/{unknown_event}/invite",             [403, 403, 403, 403, 403, 403, 403, 403, 403, 401]),
 ];
-
-/// A shared-folder provider that always succeeds, so the folder operations
-/// reach their success status once the ACL lets the caller through.
-struct AlwaysOk;
-
-impl SharedFolderProvider for AlwaysOk {
-    fn create(&self, event: EventId) -> ProviderFuture<'_, CreatedFolder> {
-        Box::pin(async move {
-            let share = |kind: &str| Share {
-                id: format!("{kind}-{event}"),
-                url: format!("https://cloud.example.com/s/{kind}"),
-                password: format!("pw-{kind}"),
-            };
-            Ok(CreatedFolder {
-                path: format!("conclave/event-{event}"),
-                write: share("rw"),
-                read: share("ro"),
-            })
-        })
-    }
-
-    fn delete(&self, _folder: FolderLocation) -> ProviderFuture<'_, ()> {
-        Box::pin(async { Ok(()) })
-    }
-}
 
 /// The callers with an account, in column order (CRE..OUT).
 struct Cast {
@@ -308,7 +282,9 @@ async fn run_row(app: &TestApp, cast: &Cast, op: &str, expected: &[u16; 10]) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_operation_as_every_caller() {
-    let provider: Arc<dyn SharedFolderProvider> = Arc::new(AlwaysOk);
+    // The fake provider succeeds, so the folder operations reach their
+    // success status once the ACL lets the caller through.
+    let provider: Arc<dyn SharedFolderProvider> = Arc::new(FakeFolders::default());
     let app = spawn_app_with_state(
         |s| s.tenants.assignment = TenantAssignment::ByExternalTenantId,
         |state| state.shared_folders = Some(provider),
