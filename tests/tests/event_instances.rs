@@ -287,3 +287,32 @@ async fn window_bounds_and_paging_return_every_instance_once() {
         ["20260331T070000Z", "20260401T070000Z"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fractions_of_a_second_do_not_hide_an_instance() {
+    let app = spawn_app().await;
+    let alice = login(&app, "alice").await;
+    for pattern in [&[][..], &["RRULE:FREQ=DAILY;COUNT=3"][..]] {
+        let body = event_body(
+            "2026-03-25T08:00:00.250Z",
+            "2026-03-25T09:00:00.5Z",
+            pattern,
+        );
+        let event = create(&app, &alice, &body).await;
+        let listed = list(&app, &alice, &event, "").await;
+        assert_eq!(listed.body[0]["instance_id"], "20260325T080000Z");
+        assert_eq!(
+            listed.body[0]["starts_at"]["datetime"],
+            "2026-03-25T08:00:00Z"
+        );
+        // The id the listing wrote addresses the instance.
+        let one = get(
+            &app,
+            &alice,
+            &format!("/events/{event}/instances/20260325T080000Z"),
+        )
+        .await;
+        assert_eq!(one.status, StatusCode::OK, "{pattern:?}: {}", one.body);
+        assert_eq!(one.body["ends_at"]["datetime"], "2026-03-25T09:00:00Z");
+    }
+}

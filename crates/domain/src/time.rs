@@ -7,7 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Timelike, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, TimeDelta, TimeZone, Timelike, Utc};
 pub use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -134,9 +134,14 @@ impl Serialize for DateTimeTz {
 }
 
 impl<'de> Deserialize<'de> for DateTimeTz {
+    /// Reads the wire form, dropping fractions of a second: calendar times
+    /// have second precision (RFC 5545 DATE-TIME), and so do instance ids,
+    /// so an occurrence starting at `08:00:00.250` could never be addressed
+    /// by the id `…T080000Z` that listings write for it.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let wire = Wire::deserialize(d)?;
-        DateTimeTz::from_parts(wire.datetime, &wire.timezone).map_err(serde::de::Error::custom)
+        DateTimeTz::from_parts(wire.datetime.trunc_subsecs(0), &wire.timezone)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -171,6 +176,19 @@ mod tests {
         assert_eq!(back, v);
         let bad = serde_json::json!({"datetime": "2024-07-22T08:00:00Z", "timezone": "Nowhere"});
         assert!(serde_json::from_value::<DateTimeTz>(bad).is_err());
+    }
+
+    #[test]
+    fn fractions_of_a_second_are_dropped_on_input() {
+        let check = |wire: &str, want: &str| {
+            let json = serde_json::json!({"datetime": wire, "timezone": "Europe/Berlin"});
+            let read: DateTimeTz = serde_json::from_value(json).expect("deserialize");
+            assert_eq!(read.instant(), utc(want), "{wire}");
+        };
+        check("2026-03-25T08:00:00.250Z", "2026-03-25T08:00:00Z");
+        check("2026-03-25T08:00:00.999999999Z", "2026-03-25T08:00:00Z");
+        check("2026-03-25T09:00:00.5+01:00", "2026-03-25T08:00:00Z");
+        check("2026-03-25T08:00:00Z", "2026-03-25T08:00:00Z");
     }
 
     #[test]
