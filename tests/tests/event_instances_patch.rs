@@ -7,7 +7,7 @@ mod calls;
 
 use calls::*;
 use conclave_e2e::spawn_app;
-use conclave_e2e::{assert_conforms, call, count, id, login};
+use conclave_e2e::{assert_conforms, call, count, execute, id, login};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -217,4 +217,42 @@ async fn exceptions_survive_title_patches_and_go_when_the_start_moves() {
     }
     assert_eq!(listed.body[5]["starts_at"], berlin("2026-03-30T08:00:00Z"));
     assert_eq!(list(&app, &alice, &series, window).await.body, json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_updates_the_exception_the_instance_shows() {
+    let app = spawn_app().await;
+    let alice = login(&app, "alice").await;
+    let body = event_body(
+        "2026-03-25T08:00:00Z",
+        "2026-03-25T09:00:00Z",
+        &["RRULE:FREQ=DAILY;COUNT=3"],
+    );
+    let series = create(&app, &alice, &body).await;
+    // Two rows for one occurrence, as a zone change can leave behind: an
+    // older one in UTC and a newer one in the series zone, which the
+    // instance shows (series zone first, rules.md §5.4).
+    let insert = "INSERT INTO event_exceptions \
+                  (event_id, exception_date, exception_date_tz, created_by, created_at, kind, title) \
+                  SELECT e.id, '2026-03-26T08:00:00Z', r.zone, e.created_by, r.at, 'modified', r.title \
+                  FROM events e, (VALUES ('UTC', now() - interval '1 hour', 'old'), \
+                                       ('Europe/Berlin', now(), 'shown')) AS r(zone, at, title) \
+                  WHERE e.id::text = $1";
+    assert_eq!(execute(&app, insert, &series).await, 2);
+    let instance = format!("/events/{series}/instances/20260326T080000Z");
+    assert_eq!(get(&app, &alice, &instance).await.body["title"], "shown");
+    let reply = patch_instance(
+        &app,
+        &alice,
+        &series,
+        "20260326T080000Z",
+        &json!({"title": "X"}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["title"], "X");
+    assert_eq!(get(&app, &alice, &instance).await.body["title"], "X");
+    let untouched = "SELECT count(*) AS n FROM event_exceptions \
+                     WHERE event_id::text = $1 AND exception_date_tz = 'UTC' AND title = 'old'";
+    assert_eq!(count(&app, untouched, &series).await, 1);
 }

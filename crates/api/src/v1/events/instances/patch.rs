@@ -7,14 +7,16 @@ use actix_web::{HttpResponse, patch, web};
 use chrono::{DateTime, Utc};
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::Event;
-use conclave_db::models::event_exception::{EventException as ExceptionRow, NewEventException};
+use conclave_db::models::event_exception::NewEventException;
 use conclave_db::models::invite::Invite;
 use conclave_db::models::room::Room;
 use conclave_db::schema::events;
 use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::create_invite_code;
 use conclave_domain::event::{EventError, EventTimes};
-use conclave_domain::exception::{ExceptionWrite, InstancePatch, resolve_instance_patch};
+use conclave_domain::exception::{
+    ExceptionIndex, ExceptionWrite, InstancePatch, resolve_instance_patch,
+};
 use conclave_domain::ids::{EventId, UserId};
 use conclave_domain::instance::{Instance, InstanceId};
 use conclave_domain::time::{DateTimeTz, Tz};
@@ -118,11 +120,13 @@ async fn apply(
         return Err(ApiError::not_found());
     }
     let template = series.instance_template();
-    let existing = ExceptionRow::find_by_date(conn, event_id, start)
-        .await?
-        .map(|row| row.to_domain())
-        .transpose()
-        .map_err(ApiError::internal)?;
+    // The row to update is the one the instance shows: when rows in
+    // several zones share the date, the display ranks them (series zone
+    // first, then the newest), so the write must pick the same one.
+    let all = load_exceptions(conn, event_id).await?;
+    let existing = ExceptionIndex::new(&all, series.series.zone())
+        .get(start)
+        .cloned();
     let write = resolve_instance_patch(&template, start, existing.as_ref(), patch)
         .map_err(|e| event_error(EventError::from(e)))?;
     // An existing row keeps its zone; a new one gets the series zone.
