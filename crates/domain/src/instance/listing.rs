@@ -51,13 +51,20 @@ pub fn list_instances(
     };
 
     // Exceptions outside the generated range that move their instance into
-    // the window; rare, so each is checked against the series on its own.
-    let mut moved_in: Vec<Instance> = index
+    // the window. Whether each is still on the grid is checked in one pass
+    // over the series for all of them, so many moved exceptions cost one
+    // capped expansion, not one each.
+    let candidates: Vec<Instance> = index
         .iter()
         .filter(|e| !in_range(e.exception_date))
         .filter(|e| horizon.is_none_or(|h| e.exception_date <= h))
         .map(|e| index.instance(template, e.exception_date))
-        .filter(|i| visible(i) && series.contains(i.id.instant()))
+        .filter(visible)
+        .collect();
+    let on_grid = series.occurrences_among(candidates.iter().map(|i| i.id.instant()));
+    let mut moved_in: Vec<Instance> = candidates
+        .into_iter()
+        .filter(|i| on_grid.contains(&i.id.instant()))
         .collect();
     moved_in.sort_by_key(|i| i.id);
     let split = moved_in.partition_point(|i| from.is_some_and(|from| i.id.instant() < from));

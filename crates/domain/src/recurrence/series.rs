@@ -1,6 +1,8 @@
 //! A recurring series: the one rule set built from start, zone and pattern,
 //! and the capped computations on it (occurrences, bounds, stored `ends_at`).
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use rrule::{RRuleSet, RRuleSetIter};
 
@@ -169,6 +171,23 @@ impl Series {
             }
         }
         false
+    }
+
+    /// Which of `instants` are occurrences, in one capped pass over the
+    /// series: checking many instants with [`Series::contains`] would walk
+    /// the series once per instant.
+    pub fn occurrences_among(
+        &self,
+        instants: impl IntoIterator<Item = DateTime<Utc>>,
+    ) -> BTreeSet<DateTime<Utc>> {
+        let wanted: BTreeSet<DateTime<Utc>> = instants.into_iter().collect();
+        let Some(last) = wanted.last().copied() else {
+            return BTreeSet::new();
+        };
+        self.occurrences()
+            .take_while(|start| *start <= last)
+            .filter(|start| wanted.contains(start))
+            .collect()
     }
 
     /// The end of the occurrence starting at `start`.

@@ -308,6 +308,18 @@ fn contains_is_exact_and_capped() {
     assert!(s.contains(utc("2024-12-02T09:00:00Z")));
     // 36 525 weeks is about 700 years: beyond the cap, nothing is found.
     assert!(!s.contains(utc("2800-07-22T08:00:00Z")));
+    let among = s.occurrences_among([
+        utc("2024-12-02T09:00:00Z"),
+        utc("2024-07-29T08:00:01Z"),
+        utc("2024-07-29T08:00:00Z"),
+        utc("2800-07-22T08:00:00Z"),
+    ]);
+    let found: Vec<_> = among.into_iter().collect();
+    assert_eq!(
+        found,
+        [utc("2024-07-29T08:00:00Z"), utc("2024-12-02T09:00:00Z")]
+    );
+    assert!(s.occurrences_among([]).is_empty());
     let daily = series("2024-01-01T00:00:00Z", Tz::UTC, 0, &["FREQ=DAILY"]).expect("valid");
     let mut occ = daily.occurrences();
     assert_eq!(occ.by_ref().count(), MAX_ITERATIONS);
