@@ -91,7 +91,12 @@ async fn pages(conn: &mut DbConnection, mut query: EventListQuery) -> Vec<Vec<Ev
         let Some(last) = entries.last() else {
             return pages;
         };
-        query.after = Some(EventCursor::from(&last.event));
+        // Without concurrent writers the key that chose an entry is its
+        // row's position; the listing continues after the key.
+        for entry in &entries {
+            assert_eq!(entry.key, EventCursor::from(&entry.event));
+        }
+        query.after = Some(last.key);
         pages.push(entries.iter().map(|e| e.event.id).collect());
     }
     panic!("the listing did not end");

@@ -26,8 +26,8 @@ struct ListParams {
     page: CursorQuery,
 }
 
-/// Lists the events the caller created or is invited to (without declined
-/// invites), ordered by start, then creation, then id; each series is
+/// Lists the events the caller created or is invited to (declined invites
+/// included, rules.md §6.1), ordered by start, then creation, then id; each series is
 /// followed by all its exceptions (rules.md §5.7).
 #[utoipa::path(
     tag = "events",
@@ -83,10 +83,11 @@ pub async fn get_events(
         page::render_items(&mut conn, &state, &entries, me.user.id, params.invitees_max).await?;
     let mut response = HttpResponse::Ok();
     if let Some(last) = entries.last() {
+        // The key that chose the page, not the re-read row.
         let token = Token {
-            event_id: last.event.id,
-            created_at: last.event.created_at,
-            starts_at: last.event.starts_at,
+            event_id: last.key.id,
+            created_at: last.key.created_at,
+            starts_at: last.key.starts_at,
         };
         response.insert_header(("Link", after_link(&req, &token.encode())));
     }

@@ -2,6 +2,8 @@
 
 mod related;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use conclave_domain::ids::{EventId, TenantId, UserId};
 use diesel::dsl;
@@ -89,6 +91,10 @@ pub struct EventListEntry {
     pub invite_status: Option<EventInviteStatus>,
     /// Whether the reader marked the event as favourite.
     pub is_favorite: bool,
+    /// The event's position when the page was chosen: the next page
+    /// continues after the last entry's `key`, not after its re-read row,
+    /// which a concurrent PATCH may already have moved.
+    pub key: EventCursor,
 }
 
 impl EventListEntry {
@@ -181,10 +187,11 @@ impl Event {
         conn: &mut DbConnection,
         query: &EventListQuery,
     ) -> Result<Vec<EventListEntry>> {
-        let ids = Event::page_ids(conn, query).await?;
-        if ids.is_empty() {
+        let keys = Event::page_keys(conn, query).await?;
+        if keys.is_empty() {
             return Ok(Vec::new());
         }
+        let ids: Vec<Uuid> = keys.iter().map(|key| Uuid::from(key.id)).collect();
         let rows: Vec<(Event, Room, Option<EventInviteStatus>, Option<Uuid>)> =
             source(Uuid::from(query.user))
                 .inner_join(rooms::table)
@@ -195,22 +202,34 @@ impl Event {
                     event_invites::status.nullable(),
                     event_favorites::user_id.nullable(),
                 ))
-                .order(page_order())
                 .load(conn)
                 .await?;
-        Ok(rows
+        let mut by_id: HashMap<EventId, _> = rows
             .into_iter()
-            .map(|(event, room, invite_status, favorite)| EventListEntry {
-                event,
-                room,
-                invite_status,
-                is_favorite: favorite.is_some(),
+            .map(|(event, room, status, favorite)| (event.id, (event, room, status, favorite)))
+            .collect();
+        // Page order is the order the keys were chosen in; an event deleted
+        // in between is simply missing.
+        Ok(keys
+            .into_iter()
+            .filter_map(|key| {
+                let (event, room, invite_status, favorite) = by_id.remove(&key.id)?;
+                Some(EventListEntry {
+                    event,
+                    room,
+                    invite_status,
+                    is_favorite: favorite.is_some(),
+                    key,
+                })
             })
             .collect())
     }
 
-    /// The ids of one page, in page order.
-    async fn page_ids(conn: &mut DbConnection, query: &EventListQuery) -> Result<Vec<Uuid>> {
+    /// The keys of one page, in page order.
+    async fn page_keys(
+        conn: &mut DbConnection,
+        query: &EventListQuery,
+    ) -> Result<Vec<EventCursor>> {
         let user = Uuid::from(query.user);
         let filter = &query.filter;
         let mut select = source(user)
@@ -221,7 +240,7 @@ impl Event {
                     .eq(user)
                     .or(event_invites::id.is_not_null()),
             )
-            .select(events::id)
+            .select((events::id, events::created_at, events::starts_at))
             .order(page_order())
             .limit(query.limit.clamp(1, MAX_EVENT_PAGE))
             .into_boxed();
@@ -248,7 +267,15 @@ impl Event {
         if filter.favorites {
             select = select.filter(event_favorites::user_id.is_not_null());
         }
-        Ok(select.load(conn).await?)
+        let keys: Vec<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = select.load(conn).await?;
+        Ok(keys
+            .into_iter()
+            .map(|(id, created_at, starts_at)| EventCursor {
+                id: id.into(),
+                created_at,
+                starts_at,
+            })
+            .collect())
     }
 }
 
