@@ -137,7 +137,7 @@ async fn apply(
     if body.password.is_some() || body.waiting_room.is_some() || body.e2e_encryption.is_some() {
         room = Room::update(conn, room.id, room_changes).await?;
     }
-    apply_satellites(conn, state, &event, body).await?;
+    apply_satellites(conn, &event, body).await?;
     if !body.only_room_fields() {
         if current.grid_changed(&patched.times) {
             apply_exception_plan(conn, id, &current, &patched.times).await?;
@@ -156,6 +156,15 @@ async fn apply(
     // guest rules, even with notifications suppressed (rules.md §4.1, R-22).
     let code = Invite::get_first_valid_or_create(conn, room.id, actor).await?;
     let invalidation = apply_change(conn, &create_invite_code(code.id, room.id)).await?;
+    // The provider call comes last: every database write that could still
+    // fail has succeeded, so a rollback can no longer leave the row
+    // pointing at a deleted folder (or a created folder without its row),
+    // short of the commit itself failing.
+    match body.has_shared_folder {
+        Some(true) => folder::ensure_folder(conn, state, id).await?,
+        Some(false) => folder::remove_folder(conn, state, id).await?,
+        None => {}
+    }
     Ok((event, room, invalidation))
 }
 
@@ -176,10 +185,10 @@ async fn lock_event(conn: &mut DbConnection, id: EventId) -> Result<(), ApiError
     Ok(())
 }
 
-/// Streaming targets, shared folder and training parameters (rules.md §4.3).
+/// Streaming targets and training parameters (rules.md §4.3); the shared
+/// folder is handled last, in [`apply`].
 async fn apply_satellites(
     conn: &mut DbConnection,
-    state: &AppState,
     event: &Event,
     body: &PatchEventBody,
 ) -> Result<(), ApiError> {
@@ -196,11 +205,6 @@ async fn apply_satellites(
             })
             .collect();
         RoomStreamingTarget::replace_for_room(conn, event.room, rows).await?;
-    }
-    match body.has_shared_folder {
-        Some(true) => folder::ensure_folder(conn, state, event.id).await?,
-        Some(false) => folder::remove_folder(conn, state, event.id).await?,
-        None => {}
     }
     if let Some(report) = body.training_participation_report {
         let existing = EventTrainingReport::find(conn, event.id).await?;
