@@ -37,6 +37,14 @@ const FLOOR: &str = include_str!("../sql/bench_events_floor.sql");
 
 /// Runs the whole benchmark; `seconds` per load run.
 pub fn run(seconds: u64) -> anyhow::Result<()> {
+    // Fail before the release build and the dataset, not after them.
+    for (tool, package) in [("wrk", "wrk"), ("pgbench", "postgresql-client")] {
+        if !on_path(tool) {
+            bail!(
+                "`{tool}` is not on PATH; install it first (Debian/Ubuntu: apt-get install {package})"
+            );
+        }
+    }
     interrupt::install()?;
     let cluster = TempCluster::start(Profile::Test)?;
     let url = cluster.url(BENCH_DB);
@@ -239,4 +247,10 @@ fn table(
 
 fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "missed" }
+}
+
+/// Whether an executable named `tool` is in one of the `PATH` directories.
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
 }
