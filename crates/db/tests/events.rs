@@ -48,6 +48,9 @@ async fn insert_read_and_update_bumps_the_revision() {
         (read, room.id, room.created_by),
         (event.clone(), event.room, alice.id)
     );
+    // The locking read (inside the test's transaction) sees the same rows.
+    let (locked, locked_room) = Event::lock_with_room(&mut conn, event.id).await.unwrap();
+    assert_eq!((locked, locked_room), (event.clone(), room));
 
     let mut changes = UpdateEvent::by(bob.id);
     changes.title = Some("Renamed".to_owned());
@@ -130,6 +133,8 @@ async fn events_of_disabled_creators_are_hidden() {
     );
     let with_room = Event::get_with_room(&mut conn, event.id).await;
     assert!(matches!(with_room, Err(DbError::NotFound)));
+    let locked = Event::lock_with_room(&mut conn, event.id).await;
+    assert!(matches!(locked, Err(DbError::NotFound)));
     User::enable(&mut conn, alice.id).await.unwrap();
     assert_eq!(
         Event::list_by_ids(&mut conn, &[event.id]).await.unwrap(),

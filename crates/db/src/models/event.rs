@@ -234,6 +234,20 @@ impl Event {
             .await?)
     }
 
+    /// Like [`Event::get_with_room`], and locks both rows (`FOR UPDATE`)
+    /// until the transaction ends, so writers of one event (its PATCH, the
+    /// PATCH of an instance, the room's settings) run one after the other.
+    pub async fn lock_with_room(conn: &mut DbConnection, id: EventId) -> Result<(Event, Room)> {
+        Ok(events::table
+            .inner_join(rooms::table)
+            .filter(events::id.eq(Uuid::from(id)))
+            .filter(creator_is_active())
+            .select((Event::as_select(), Room::as_select()))
+            .for_update()
+            .get_result(conn)
+            .await?)
+    }
+
     /// Looks an event up by id whatever the state of its creator.
     pub async fn get_unfiltered(conn: &mut DbConnection, id: EventId) -> Result<Event> {
         Ok(events::table

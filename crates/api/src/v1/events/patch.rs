@@ -10,6 +10,7 @@
 
 use actix_web::http::header::ETAG;
 use actix_web::{HttpRequest, HttpResponse, patch, web};
+use conclave_db::DbConnection;
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::{Event, UpdateEvent};
 use conclave_db::models::event_exception::EventException as ExceptionRow;
@@ -17,15 +18,11 @@ use conclave_db::models::event_training_report::EventTrainingReport;
 use conclave_db::models::invite::Invite;
 use conclave_db::models::room::{Room, UpdateRoom};
 use conclave_db::models::room_streaming_target::{NewRoomStreamingTarget, RoomStreamingTarget};
-use conclave_db::schema::{events, rooms};
-use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::create_invite_code;
 use conclave_domain::event::{EventTimes, apply_times_patch};
 use conclave_domain::exception::surviving_exceptions;
 use conclave_domain::ids::{EventId, UserId};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
-use uuid::Uuid;
+use diesel_async::AsyncConnection;
 
 use super::etag::{IfMatch, event_etag};
 use super::folder;
@@ -118,8 +115,11 @@ async fn apply(
     body: &PatchEventBody,
     if_match: Option<&IfMatch>,
 ) -> Result<(Event, Room, Invalidation), ApiError> {
-    lock_event(conn, id).await?;
-    let (mut event, mut room) = Event::get_with_room(conn, id).await?;
+    // Both rows stay locked until the end: concurrent patches of one event
+    // run one after the other, so their read-modify-write of the times, the
+    // invite-code get-or-create and the `If-Match` check cannot interleave.
+    // The room is part of the `ETag`, and the room endpoints change it.
+    let (mut event, mut room) = Event::lock_with_room(conn, id).await?;
     // Checked on the locked rows: no other writer can slip in between.
     if if_match.is_some_and(|m| !m.matches(&event_etag(&event, &room))) {
         return Err(ApiError::precondition_failed());
@@ -166,23 +166,6 @@ async fn apply(
         None => {}
     }
     Ok((event, room, invalidation))
-}
-
-/// Locks the event row and its room row for the transaction, so
-/// concurrent patches of one event run one after the other: their
-/// read-modify-write of the times, the invite-code get-or-create and the
-/// `If-Match` check must not interleave. The room is locked too because
-/// its settings are part of the `ETag` and the room endpoints change them.
-async fn lock_event(conn: &mut DbConnection, id: EventId) -> Result<(), ApiError> {
-    events::table
-        .inner_join(rooms::table)
-        .filter(events::id.eq(Uuid::from(id)))
-        .select(events::id)
-        .for_update()
-        .first::<Uuid>(conn)
-        .await
-        .map_err(DbError::from)?;
-    Ok(())
 }
 
 /// Streaming targets and training parameters (rules.md §4.3); the shared

@@ -5,13 +5,12 @@
 
 use actix_web::{HttpResponse, patch, web};
 use chrono::{DateTime, Utc};
+use conclave_db::DbConnection;
 use conclave_db::authz::{Invalidation, apply_change};
 use conclave_db::models::event::Event;
 use conclave_db::models::event_exception::NewEventException;
 use conclave_db::models::invite::Invite;
 use conclave_db::models::room::Room;
-use conclave_db::schema::events;
-use conclave_db::{DbConnection, DbError};
 use conclave_domain::access::create_invite_code;
 use conclave_domain::event::{EventError, EventTimes};
 use conclave_domain::exception::{
@@ -20,9 +19,7 @@ use conclave_domain::exception::{
 use conclave_domain::ids::{EventId, UserId};
 use conclave_domain::instance::{Instance, InstanceId};
 use conclave_domain::time::{DateTimeTz, Tz};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
-use uuid::Uuid;
+use diesel_async::AsyncConnection;
 
 use super::render::{load_exceptions, render_instances};
 use crate::auth::AuthenticatedUser;
@@ -109,8 +106,7 @@ async fn apply(
 ) -> Result<Written, ApiError> {
     // Serializes with event PATCH (which may move the grid) and with other
     // instance PATCHes (whose first write of an exception could collide).
-    lock_event(conn, event_id).await?;
-    let (event, room) = Event::get_with_room(conn, event_id).await?;
+    let (event, room) = Event::lock_with_room(conn, event_id).await?;
     let EventTimes::Recurring(series) = event_times(&event)? else {
         // Exceptions exist only for series (rules.md §5.2).
         return Err(ApiError::not_found());
@@ -179,16 +175,4 @@ fn exception_row(
         ends_at: instant(write.ends_at),
         ends_at_tz: zone_of(write.ends_at),
     }
-}
-
-/// Locks the event row for the rest of the transaction.
-async fn lock_event(conn: &mut DbConnection, id: EventId) -> Result<(), ApiError> {
-    events::table
-        .find(Uuid::from(id))
-        .select(events::id)
-        .for_update()
-        .first::<Uuid>(conn)
-        .await
-        .map_err(DbError::from)?;
-    Ok(())
 }
